@@ -1,0 +1,35 @@
+"""readout_diff: find what two governments' readouts of one call or meeting say differently.
+
+>>> from readout_diff import compare
+>>> c = compare("Xi stressed mutual respect. The two sides discussed trade.",
+...             "The leaders discussed trade and fentanyl.", label_a="cn", label_b="us")
+>>> c.gaps.only_b
+('fentanyl',)
+
+Importing the package is cheap: spaCy and the pipelines load on first use.
+"""
+
+from .codebook import Codebook
+from .errors import CodebookError, InputError, ParameterError, ReadoutDiffError
+from .model import SCHEMA, Analysis, Comparison, Readout
+from .pipeline import analyze, compare
+from .readers import load_readout
+from .report import render
+
+__all__ = [
+    "SCHEMA",
+    "Analysis",
+    "Codebook",
+    "CodebookError",
+    "Comparison",
+    "InputError",
+    "ParameterError",
+    "Readout",
+    "ReadoutDiffError",
+    "analyze",
+    "compare",
+    "load_readout",
+    "render",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,289 @@
+"""Aligning the sentences of two readouts: many-to-many links, unaligned sentences kept.
+
+Two sides' summaries of one call do not follow the same order, and one sentence listing trade,
+fentanyl and Ukraine answers three sentences on the other side, so the alignment is neither
+monotone nor one-to-one. Every pair of sentences gets a score in [0, 1]::
+
+    score = 0.40 · cosine(TF-IDF of content words)          (scikit-learn)
+          + 0.20 · token_set_ratio(content words) / 100     (rapidfuzz)
+          + 0.40 · weighted Jaccard(topics, frames, numbers)
+
+(1.0 for two sentences with the same normalised text). A pair is linked when its score reaches
+``threshold`` and it is among the ``top_k`` best of its row or of its column.
+
+**Scale.** Rows of side a are scored in blocks against all of side b, with sparse matrix products
+for the cosine and the Jaccard terms. The fuzzy term is at most 0.20, so a pair whose other terms
+cannot reach ``threshold - 0.20`` is pruned *exactly* before rapidfuzz runs; memory stays at one
+block, and the links are the same as :func:`dense_scores`, the plain all-pairs reference kept
+for tests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .errors import ParameterError
+from .model import Alignment, Analysis, Link
+
+__all__ = ["SentenceFeatures", "align", "align_features", "dense_scores", "features_for"]
+
+W_COS, W_FUZZ, W_SEM = 0.40, 0.20, 0.40
+DEFAULT_THRESHOLD = 0.30
+DEFAULT_TOP_K = 3
+_BLOCK_ROWS = 512
+_HASH_DIM = 1 << 22
+_FRAME_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class SentenceFeatures:
+    """What the aligner needs of each sentence of one readout."""
+
+    content: sparse.csr_matrix  # sentences × hashed content words (counts)
+    strings: tuple[str, ...]  # content words, for rapidfuzz
+    exact: tuple[str, ...]  # the whole sentence normalised, for identity
+    anchors: tuple[frozenset[str], ...]  # "t:trade", "f:stability", "n:25"
+    topics: tuple[frozenset[str], ...]
+    negated: tuple[frozenset[str], ...]
+    frames: tuple[frozenset[str], ...]
+    specifics: tuple[int, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.strings)
+
+
+_NUM = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def features_for(analysis: Analysis, parsed: "object | None" = None) -> SentenceFeatures:
+    """Features of an analysed readout; ``parsed`` (its :class:`~readout_diff.nlp.Parsed`) saves
+    re-tokenizing the text when the caller still has it."""
+    from spacy.attrs import IS_PUNCT, IS_SPACE, IS_STOP, NORM
+
+    from .nlp import Parsed, get_pipeline, parsed_from_doc
+
+    if parsed is None:
+        # Rebuild a document from the analysed sentences (the readout's text is not stored).
+        nlp = get_pipeline(analysis.lang)
+        text = "\n\n".join(s.text for s in analysis.sentences)
+        doc = nlp.make_doc(text)
+        spans, pos = [], 0
+        for s in analysis.sentences:
+            spans.append((pos, pos + len(s.text)))
+            pos += len(s.text) + 2
+        doc.user_data["readout_diff.sentences"] = spans
+        parsed = parsed_from_doc(doc)
+    assert isinstance(parsed, Parsed)
+    doc = parsed.doc
+    n = len(parsed.sentences)
+    if len(doc):
+        arr = doc.to_array([NORM, IS_STOP, IS_PUNCT, IS_SPACE])
+        norm = arr[:, 0].astype(np.uint64)
+        mask = (arr[:, 1] == 0) & (arr[:, 2] == 0) & (arr[:, 3] == 0) & (parsed.token_sent >= 0)
+    else:
+        norm = np.zeros(0, np.uint64)
+        mask = np.zeros(0, bool)
+    rows = parsed.token_sent[mask]
+    cols = (norm[mask] % np.uint64(_HASH_DIM)).astype(np.int64)
+    content = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, _HASH_DIM))
+    content.sum_duplicates()
+    strings_store = doc.vocab.strings
+    words: list[list[str]] = [[] for _ in range(n)]
+    for r, h in zip(rows.tolist(), norm[mask].tolist()):
+        words[r].append(strings_store[h])
+    strings = tuple(" ".join(w) for w in words)
+    exact = tuple(" ".join(s.text.lower().split()) for s in analysis.sentences)
+    anchors, topics, negated, frames = [], [], [], []
+    for s in analysis.sentences:
+        t, ng, f = frozenset(s.topics), frozenset(s.negated_topics), frozenset(s.frames)
+        nums = {f"n:{x}" for x in _NUM.findall(s.text)}
+        anchors.append(frozenset({f"t:{x}" for x in t | ng} | {f"f:{x}" for x in f} | nums))
+        topics.append(t)
+        negated.append(ng)
+        frames.append(f)
+    return SentenceFeatures(content, strings, exact, tuple(anchors), tuple(topics),
+                            tuple(negated), tuple(frames),
+                            tuple(s.specifics for s in analysis.sentences))
+
+
+def align(a: Analysis, b: Analysis, *, threshold: float = DEFAULT_THRESHOLD,
+          top_k: int = DEFAULT_TOP_K) -> Alignment:
+    """Align the sentences of two analysed readouts.
+
+    >>> from readout_diff import analyze
+    >>> x = analyze("Both sides discussed trade. Ukraine did not come up.")
+    >>> y = analyze("The leaders discussed trade and tariffs.")
+    >>> [(l.a, l.b) for l in align(x, y).links]
+    [(0, 0)]
+    """
+    return align_features(features_for(a), features_for(b), threshold=threshold, top_k=top_k)
+
+
+def _check(threshold: float, top_k: int, func: str) -> None:
+    if not isinstance(threshold, (int, float)) or not 0.0 < threshold <= 1.0:
+        raise ParameterError.invalid("threshold", func, "a float in (0, 1]", threshold)
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+        raise ParameterError.invalid("top_k", func, "a positive int", top_k)
+
+
+def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
+                   threshold: float = DEFAULT_THRESHOLD, top_k: int = DEFAULT_TOP_K) -> Alignment:
+    """Align two readouts from their features (blocked and pruned; see the module docstring)."""
+    _check(threshold, top_k, "align")
+    from rapidfuzz import fuzz
+
+    scored: list[tuple[int, int, float]] = []
+    for rows, cos, sem in _blocks(fa, fb):
+        ub = W_COS * cos + W_SEM * sem + W_FUZZ
+        for bi, j in zip(*np.nonzero(ub >= threshold - 1e-12)):
+            i = rows[bi]
+            fz = _fuzz(fuzz, fa.strings[i], fb.strings[j])
+            score = _combine(cos[bi, j], fz, sem[bi, j])
+            if fa.exact[i] == fb.exact[j]:
+                score = 1.0
+            if score >= threshold:
+                scored.append((int(i), int(j), score))
+    # Identical sentences with no content words still pair up.
+    index_b: dict[str, list[int]] = {}
+    for j, e in enumerate(fb.exact):
+        index_b.setdefault(e, []).append(j)
+    seen = {(i, j) for i, j, _ in scored}
+    for i, e in enumerate(fa.exact):
+        for j in index_b.get(e, ()):
+            if (i, j) not in seen:
+                scored.append((i, j, 1.0))
+    return _select(scored, fa, fb, top_k)
+
+
+def _fuzz(fuzz: object, x: str, y: str) -> float:
+    if not x or not y:
+        return 0.0
+    return fuzz.token_set_ratio(x, y) / 100.0  # type: ignore[attr-defined]
+
+
+def _combine(cos: float, fz: float, sem: float) -> float:
+    return float(min(1.0, max(0.0, W_COS * cos + W_FUZZ * fz + W_SEM * sem)))
+
+
+def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """TF-IDF over the pair's own sentences, on the columns they use (compact, symmetric in a/b)."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    both = sparse.vstack([fa.content, fb.content]).tocsc()
+    used = np.flatnonzero(np.diff(both.indptr))
+    compact = both[:, used].tocsr()
+    if compact.shape[1] == 0:
+        return (sparse.csr_matrix((fa.n, 1)), sparse.csr_matrix((fb.n, 1)))
+    x = TfidfTransformer(sublinear_tf=True).fit_transform(compact).tocsr()
+    return x[: fa.n], x[fa.n:]
+
+
+def _anchor_matrices(fa: SentenceFeatures, fb: SentenceFeatures):
+    vocab = sorted(set().union(*fa.anchors, *fb.anchors)) if (fa.n or fb.n) else []
+    col = {k: i for i, k in enumerate(vocab)}
+    weight = np.array([_FRAME_WEIGHT if k.startswith("f:") else 1.0 for k in vocab])
+
+    def build(anchors: tuple[frozenset[str], ...]) -> sparse.csr_matrix:
+        rows = [i for i, s in enumerate(anchors) for _ in s]
+        cols = [col[k] for s in anchors for k in sorted(s)]
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                                 shape=(len(anchors), max(len(vocab), 1)))
+
+    return build(fa.anchors), build(fb.anchors), (weight if len(vocab) else np.ones(1))
+
+
+def _blocks(fa: SentenceFeatures, fb: SentenceFeatures):
+    """Yield (row indices, cosine block, Jaccard block) for blocks of rows of side a."""
+    if fa.n == 0 or fb.n == 0:
+        return
+    xa, xb = _tfidf(fa, fb)
+    aa, ab, w = _anchor_matrices(fa, fb)
+    aw = aa.multiply(w).tocsr()
+    tot_a = np.asarray(aw.sum(axis=1)).ravel()
+    tot_b = np.asarray(ab.multiply(w).sum(axis=1)).ravel()
+    xbt, abt = xb.T.tocsc(), ab.T.tocsc()
+    for lo in range(0, fa.n, _BLOCK_ROWS):
+        hi = min(fa.n, lo + _BLOCK_ROWS)
+        cos = (xa[lo:hi] @ xbt).toarray()
+        inter = (aw[lo:hi] @ abt).toarray()
+        union = tot_a[lo:hi, None] + tot_b[None, :] - inter
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sem = np.where(union > 0, inter / union, 0.0)
+        yield np.arange(lo, hi), np.clip(cos, 0.0, 1.0), sem
+
+
+def dense_scores(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
+    """The full n×m score matrix, computed plainly (rapidfuzz ``cdist``): the reference for tests."""
+    from rapidfuzz import fuzz, process
+
+    out = np.zeros((fa.n, fb.n))
+    if fa.n == 0 or fb.n == 0:
+        return out
+    fz = process.cdist(list(fa.strings), list(fb.strings), scorer=fuzz.token_set_ratio,
+                       dtype=np.float64) / 100.0
+    for i in range(fa.n):
+        for j in range(fb.n):
+            if not fa.strings[i] or not fb.strings[j]:
+                fz[i, j] = 0.0
+    for rows, cos, sem in _blocks(fa, fb):
+        for bi, i in enumerate(rows):
+            for j in range(fb.n):
+                out[i, j] = 1.0 if fa.exact[i] == fb.exact[j] else _combine(cos[bi, j], fz[i, j], sem[bi, j])
+    return out
+
+
+def links_from_dense(scores: np.ndarray, fa: SentenceFeatures, fb: SentenceFeatures, *,
+                     threshold: float = DEFAULT_THRESHOLD, top_k: int = DEFAULT_TOP_K) -> Alignment:
+    """Select links from a dense score matrix with the same rule as :func:`align_features`."""
+    scored = [(int(i), int(j), float(scores[i, j])) for i, j in zip(*np.nonzero(scores >= threshold))]
+    return _select(scored, fa, fb, top_k)
+
+
+def _select(scored: list[tuple[int, int, float]], fa: SentenceFeatures, fb: SentenceFeatures,
+            top_k: int) -> Alignment:
+    by_a: dict[int, list[tuple[float, int]]] = {}
+    by_b: dict[int, list[tuple[float, int]]] = {}
+    for i, j, s in scored:
+        by_a.setdefault(i, []).append((-s, j))
+        by_b.setdefault(j, []).append((-s, i))
+    keep_a = {i: {j for _, j in sorted(v)[:top_k]} for i, v in by_a.items()}
+    keep_b = {j: {i for _, i in sorted(v)[:top_k]} for j, v in by_b.items()}
+    links = []
+    for i, j, s in sorted(scored):
+        if j in keep_a[i] or i in keep_b[j] or s >= 1.0:
+            links.append(Link(i, j, round(s, 6), _relation(i, j, s, fa, fb)))
+    linked_a = {link.a for link in links}
+    linked_b = {link.b for link in links}
+    return Alignment(tuple(links), tuple(i for i in range(fa.n) if i not in linked_a),
+                     tuple(j for j in range(fb.n) if j not in linked_b))
+
+
+def _relation(i: int, j: int, score: float, fa: SentenceFeatures, fb: SentenceFeatures) -> str:
+    ta, tb = fa.topics[i], fb.topics[j]
+    if (ta & fb.negated[j]) or (tb & fa.negated[i]):
+        return "contradictory"
+    fra, frb = fa.frames[i], fb.frames[j]
+    if (ta & tb) and (("deliverables" in fra and "grievance" in frb and "deliverables" not in frb)
+                      or ("deliverables" in frb and "grievance" in fra and "deliverables" not in fra)):
+        return "contradictory"
+    if score >= 0.999 or fa.exact[i] == fb.exact[j]:
+        return "equivalent"
+    la, lb = ta | fra, tb | frb
+    if la > lb:
+        return "a_more_specific"
+    if lb > la:
+        return "b_more_specific"
+    if la == lb:
+        if score >= 0.85:
+            return "equivalent"
+        diff = fa.specifics[i] - fb.specifics[j]
+        if diff >= 2:
+            return "a_more_specific"
+        if diff <= -2:
+            return "b_more_specific"
+    return "related"

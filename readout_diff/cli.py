@@ -1,0 +1,155 @@
+"""The ``readout-diff`` command: a thin layer over the public functions.
+
+Library errors become one line on stderr and exit status 1; bad usage exits 2 (typer/click);
+nothing prints a traceback. Each command reads its inputs with :func:`load_readout`, calls one
+library function and renders with :func:`readout_diff.report.render`.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import ReadoutDiffError
+
+app = typer.Typer(
+    name="readout-diff",
+    help="Compare two governments' readouts of the same call or meeting.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+class Lang(str, Enum):
+    auto = "auto"
+    en = "en"
+    zh = "zh"
+
+
+def _fail(message: str, code: int = 1) -> "typer.Exit":
+    typer.echo(f"readout-diff: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for w in caught:
+        typer.echo(f"readout-diff: warning: {w.message}", err=True)
+
+
+def _codebook(path: Optional[Path]):
+    from .codebook import Codebook
+
+    return Codebook.load(path) if path else None
+
+
+def _emit(text: str, output: Optional[Path], inputs: list[Path]) -> None:
+    from .output import write_atomic
+
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text, inputs=inputs)
+
+
+CodebookOpt = typer.Option(None, "--codebook", help="A codebook TOML file (default: the shipped US–China one).")
+OutputOpt = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout.")
+LangOpt = typer.Option(Lang.auto, "--lang", help="Language of the readouts: auto-detect, en or zh.")
+
+
+@app.command()
+def analyze(
+    file: Path = typer.Argument(..., help="A readout file (.txt, .md, .html, .json)."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    codebook: Optional[Path] = CodebookOpt,
+    lang: Lang = LangOpt,
+    output: Optional[Path] = OutputOpt,
+) -> None:
+    """Analyse one readout: topics, negated topics, frames, speakers, commitments."""
+    from .pipeline import analyze as run
+    from .readers import load_readout
+    from .report import render
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run(load_readout(file), codebook=_codebook(codebook), lang=lang.value)
+    _show_warnings(caught)
+    _emit(render(result, format.value), output, [file])
+
+
+@app.command()
+def compare(
+    a: Path = typer.Argument(..., help="Readout of side a (e.g. the Chinese readout)."),
+    b: Path = typer.Argument(..., help="Readout of side b (e.g. the US readout)."),
+    label_a: Optional[str] = typer.Option(None, "--label-a", help="Label of side a (default: file stem)."),
+    label_b: Optional[str] = typer.Option(None, "--label-b", help="Label of side b (default: file stem)."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    codebook: Optional[Path] = CodebookOpt,
+    lang: Lang = LangOpt,
+    output: Optional[Path] = OutputOpt,
+) -> None:
+    """Compare two readouts of one event: gaps, aligned sentences, scores."""
+    from .pipeline import compare as run
+    from .readers import load_readout
+    from .report import render
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run(load_readout(a), load_readout(b), label_a=label_a, label_b=label_b,
+                     codebook=_codebook(codebook), lang=lang.value)
+    _show_warnings(caught)
+    _emit(render(result, format.value), output, [a, b])
+
+
+@app.command("codebook")
+def codebook_cmd(
+    codebook: Optional[Path] = CodebookOpt,
+) -> None:
+    """List the codebook's topic and frame ids, labels and pattern counts."""
+    from .codebook import Codebook
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cb = Codebook.load(codebook) if codebook else Codebook.default()
+    _show_warnings(caught)
+    langs = cb.languages()
+    typer.echo(f"{cb.name} {cb.version} ({cb.source})")
+    header = f"{'kind':<6} {'id':<22} {'label':<40} " + " ".join(f"{l:>4}" for l in langs)
+    typer.echo(header)
+    for e in cb.entries:
+        counts = []
+        for lang in langs:
+            r = e.rules.get(lang)
+            counts.append(len(r.phrases) + len(r.contextual) + len(r.patterns) if r else 0)
+        flag = " (future)" if e.future else ""
+        typer.echo(f"{e.kind:<6} {e.id:<22} {(e.label + flag)[:40]:<40} "
+                   + " ".join(f"{n:>4}" for n in counts))
+    typer.echo(f"{len(cb.topics)} topics, {len(cb.frames)} frames, {len(cb.actors)} actors")
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Entry point of the console script: library errors → one line + exit 1."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except ReadoutDiffError as exc:
+        raise SystemExit(_fail(str(exc)).exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("readout-diff: interrupted", err=True)
+        raise SystemExit(130) from None
+    except (BrokenPipeError, SystemExit):
+        raise
+    except Exception as exc:  # never a traceback for users; the message says what failed
+        typer.echo(f"readout-diff: internal error: {type(exc).__name__}: {exc}", err=True)
+        raise SystemExit(1) from None

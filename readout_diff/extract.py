@@ -1,0 +1,326 @@
+"""From matcher hits to findings: topics and frames per sentence, negation, commitments, speakers.
+
+The matchers (:mod:`readout_diff.matching`) say *where* codebook phrases occur; this module
+decides what each occurrence means, with closed-class cues (:mod:`readout_diff.cues`):
+
+- **Exclusions and context.** A hit inside an ``exclude`` phrase of its entry is dropped ("Trade
+  Representative"); a ``contextual`` hit needs a ``context`` phrase within ``window`` tokens and
+  no ``block`` phrase nearer ("the two *presidents* agreed to *meet*" vs "their *teams* will
+  *meet*").
+- **Negation** (topics only). A hit is negated when its clause has a negation and a discussion
+  predicate close together ("did not discuss", "nothing was said", "no mention of") and the
+  negation governs it: the negation comes before the hit ("did not discuss Ukraine", "neither
+  Ukraine nor Iran came up"), or the hit is the subject before "not ... discussed" ("Ukraine was
+  not discussed"). Clauses end at ``;``, ``but``, ``while``, ..., so "discussed trade but not
+  Ukraine" negates Ukraine only. A topic is *negated* for the readout only if every hit of it is.
+- **Future entries** (meetings, visits, talks) need a future or modal cue before the hit in its
+  clause ("agreed to", "will", "invited ... to") or a time expression after it ("next year"); the
+  cue gives the commitment's modality.
+- **Attribution.** A sentence is credited to the first actor that a reporting verb follows
+  ("Xi *stressed*", "the two sides *agreed*"); "the President" resolves to the first actor holding
+  that title in the readout, "he"/"she" to the previous sentence's speaker.
+
+Everything per token is done on NumPy arrays of normalised-word hashes; Python runs per hit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .cues import CUES, Cues
+from .matching import ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, HIT, TITLE, CompiledCodebook, Match
+from .model import Commitment, Mention
+from .nlp import Parsed
+
+__all__ = ["Findings", "extract"]
+
+_MODALITIES = ("agreed", "will", "invited", "proposed", "hopes")
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What :func:`extract` finds in one readout, per sentence."""
+
+    mentions: tuple[tuple[Mention, ...], ...]
+    speakers: tuple[str | None, ...]
+    specifics: tuple[int, ...]
+    commitments: tuple[Commitment, ...]
+
+
+@dataclass(frozen=True)
+class _CueArrays:
+    neg: np.ndarray
+    disc: np.ndarray
+    brk: np.ndarray
+    modality: np.ndarray  # index into _MODALITIES + 1, 0 for none
+    time_after: np.ndarray
+    reporting: np.ndarray
+    pronoun: np.ndarray
+    limiter: np.ndarray  # "only", "just": "not only" is not a negation
+    specific: np.ndarray
+
+
+@lru_cache(maxsize=16)
+def _cue_hashes(lang: str, strings_id: int) -> dict[str, np.ndarray]:
+    from spacy.strings import hash_string
+
+    cues = CUES[lang]
+
+    def h(words: frozenset[str] | tuple[str, ...]) -> np.ndarray:
+        return np.array(sorted(hash_string(w) for w in words), dtype=np.uint64)
+
+    mod_words = sorted(cues.modality)
+    return {
+        "neg": h(cues.negation), "disc": h(cues.discussion), "brk": h(cues.clause_breaks),
+        "time": h(cues.time_after), "rep": h(cues.reporting), "pron": h(cues.pronouns),
+        "limiter": h(frozenset({"only", "just", "merely", "least"})),
+        "generic": h(cues.generic_titles),
+        "mod_keys": np.array([hash_string(w) for w in mod_words], dtype=np.uint64),
+        "mod_vals": np.array([_MODALITIES.index(cues.modality[w]) + 1 for w in mod_words]),
+    }
+
+
+def _arrays(parsed: Parsed, lang: str) -> _CueArrays:
+    from spacy.attrs import IS_STOP, IS_TITLE, LIKE_NUM, NORM
+
+    doc = parsed.doc
+    if not len(doc):
+        empty = np.zeros(0, dtype=bool)
+        return _CueArrays(empty, empty, empty, np.zeros(0, np.int64), empty, empty, empty, empty,
+                          empty)
+    arr = doc.to_array([NORM, LIKE_NUM, IS_TITLE, IS_STOP])
+    norm = arr[:, 0].astype(np.uint64)
+    h = _cue_hashes(lang, id(doc.vocab.strings))
+    order = np.argsort(h["mod_keys"])
+    keys, vals = h["mod_keys"][order], h["mod_vals"][order]
+    pos = np.clip(np.searchsorted(keys, norm), 0, max(len(keys) - 1, 0))
+    modality = np.where(keys[pos] == norm, vals[pos], 0) if len(keys) else np.zeros(len(norm), int)
+    sent_first = np.zeros(len(doc), dtype=bool)
+    for s, _ in parsed.sent_tokens:
+        if s < len(doc):
+            sent_first[s] = True
+    specific = (arr[:, 1] == 1) | ((arr[:, 2] == 1) & (arr[:, 3] == 0) & ~sent_first
+                                   & ~np.isin(norm, h["generic"]))
+    return _CueArrays(
+        neg=np.isin(norm, h["neg"]), disc=np.isin(norm, h["disc"]), brk=np.isin(norm, h["brk"]),
+        modality=modality, time_after=np.isin(norm, h["time"]), reporting=np.isin(norm, h["rep"]),
+        pronoun=np.isin(norm, h["pron"]), limiter=np.isin(norm, h["limiter"]), specific=specific,
+    )
+
+
+def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
+    """Interpret the codebook matches of one parsed readout (see the module docstring)."""
+    cues = CUES[lang]
+    cue = _arrays(parsed, lang)
+    clause = np.cumsum(cue.brk) if len(cue.brk) else cue.brk.astype(np.int64)
+    n_sent = len(parsed.sentences)
+    matches = compiled(parsed)
+
+    spans: dict[tuple[str, str], list[Match]] = defaultdict(list)  # (role, id) -> matches
+    hits: list[Match] = []
+    actors: list[Match] = []
+    for m in matches:
+        if m.role in (HIT, CONTEXTUAL):
+            hits.append(m)
+        elif m.role in (ACTOR, TITLE):
+            actors.append(m)
+        else:
+            spans[(m.role, m.id)].append(m)
+
+    ctx = _Context(parsed, cue, clause, cues)
+    kept: dict[tuple[int, str], list[Match]] = defaultdict(list)  # (sentence, id) -> hits
+    mentions: list[list[Mention]] = [[] for _ in range(n_sent)]
+    commitments: list[Commitment] = []
+    for m in hits:
+        entry = compiled.entries[m.id]
+        if any(x.start <= m.start and m.end <= x.end for x in spans[(EXCLUDE, m.id)]):
+            continue
+        if m.role == CONTEXTUAL and not ctx.licensed(m, spans[(CONTEXT, m.id)],
+                                                       spans[(BLOCK, m.id)],
+                                                       compiled.windows.get(m.id, 8)):
+            continue
+        s = int(parsed.token_sent[m.start])
+        if any(_overlaps(m, k) for k in kept[(s, m.id)]):
+            continue  # one mention per stretch of text, whichever phrase matched it
+        modality, cue_start = None, m.start
+        if entry.future:
+            found = ctx.future(m)
+            if found is None:
+                continue
+            modality, cue_start = found
+        kept[(s, m.id)].append(m)
+        negated = entry.kind == "topic" and ctx.negated(m)
+        start_char = int(parsed.token_idx[m.start])
+        end_char = _end_char(parsed, m.end)
+        mentions[s].append(Mention(m.id, entry.kind, start_char, end_char, negated))
+        if entry.commitment and modality and not negated:
+            kind = _commitment_kind(entry.commitment, parsed, m)
+            c_start = int(parsed.token_idx[cue_start])
+            commitments.append(Commitment(kind, modality, s, None, c_start, end_char,
+                                          parsed.doc.text[c_start:end_char]))
+
+    speakers = _speakers(parsed, cue, actors, compiled)
+    commitments = _dedupe_commitments(commitments, speakers)
+    specifics = np.zeros(n_sent, dtype=np.int64)
+    inside = parsed.token_sent >= 0
+    if inside.any():
+        np.add.at(specifics, parsed.token_sent[inside], cue.specific[inside].astype(np.int64))
+    return Findings(
+        mentions=tuple(tuple(sorted(ms, key=lambda x: (x.start, x.id))) for ms in mentions),
+        speakers=tuple(speakers),
+        specifics=tuple(int(x) for x in specifics),
+        commitments=tuple(commitments),
+    )
+
+
+def _overlaps(a: Match, b: Match) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _end_char(parsed: Parsed, end_token: int) -> int:
+    tok = parsed.doc[end_token - 1]
+    return tok.idx + len(tok.text)
+
+
+def _commitment_kind(kind: str, parsed: Parsed, m: Match) -> str:
+    if kind == "talks":
+        words = {t.norm_ for t in parsed.doc[m.start:m.end]}
+        if words & {"call", "phone", "speak"}:
+            return "call"
+    return kind
+
+
+def _dedupe_commitments(items: list[Commitment], speakers: list[str | None]) -> tuple[Commitment, ...]:
+    seen: set[tuple[int, str]] = set()
+    out = []
+    for c in sorted(items, key=lambda c: (c.sentence, c.start)):
+        if (c.sentence, c.kind) in seen:
+            continue
+        seen.add((c.sentence, c.kind))
+        out.append(Commitment(c.kind, c.modality, c.sentence, speakers[c.sentence], c.start,
+                              c.end, c.text))
+    return tuple(out)
+
+
+class _Context:
+    """Look-ups around one hit: same sentence, same clause, cue positions."""
+
+    def __init__(self, parsed: Parsed, cue: _CueArrays, clause: np.ndarray, cues: Cues) -> None:
+        self.parsed = parsed
+        self.cue = cue
+        self.clause = clause
+        self.cues = cues
+
+    def _clause_range(self, m: Match) -> tuple[int, int]:
+        s = int(self.parsed.token_sent[m.start])
+        lo, hi = self.parsed.sent_tokens[s]
+        c = self.clause[m.start]
+        # Clause ids grow monotonically, so the clause is one contiguous run inside the sentence.
+        idx = np.arange(lo, hi)
+        same = idx[self.clause[lo:hi] == c]
+        start = int(same[0]) if len(same) else m.start
+        end = int(same[-1]) + 1 if len(same) else m.end
+        # A break token belongs to the clause it opens; keep the hit's own span in any case.
+        return min(start, m.start), max(end, m.end)
+
+    def licensed(self, m: Match, context: list[Match], block: list[Match], window: int) -> bool:
+        s = self.parsed.token_sent[m.start]
+
+        def dist(x: Match) -> int:
+            if _overlaps(x, m):
+                return 0 if (x.start, x.end) != (m.start, m.end) else 10**9
+            return x.start - m.end if x.start >= m.end else m.start - x.end
+
+        dc = min((dist(x) for x in context if self.parsed.token_sent[x.start] == s), default=None)
+        if dc is None or dc > window:
+            return False
+        db = min((dist(x) for x in block if self.parsed.token_sent[x.start] == s), default=None)
+        return db is None or dc < db
+
+    def negated(self, m: Match) -> bool:
+        lo, hi = self._clause_range(m)
+        cue = self.cue
+        negs = [i for i in range(lo, hi) if cue.neg[i] and not (i + 1 < hi and cue.limiter[i + 1])
+                and not (m.start <= i < m.end)]
+        if not negs:
+            return False
+        discs = [i for i in range(lo, hi) if cue.disc[i] and not (m.start <= i < m.end)]
+        w = self.cues.negation_window
+        for n in negs:
+            for d in discs:
+                if abs(n - d) > w:
+                    continue
+                if n < m.start:
+                    return True  # "did not discuss X", "no mention of X", "neither X nor Y"
+                if m.end <= n < d and not any(x < m.start for x in discs):
+                    return True  # "X was not discussed", "X did not come up"
+        return False
+
+    def future(self, m: Match) -> tuple[str, int] | None:
+        """The modality and token where the future cue starts, or None when there is none."""
+        lo, hi = self._clause_range(m)
+        cue = self.cue
+        for i in range(m.start - 1, max(lo, m.start - self.cues.future_window) - 1, -1):
+            if cue.modality[i]:
+                return _MODALITIES[cue.modality[i] - 1], i
+        for i in range(m.end, min(hi, m.end + 6)):
+            if cue.modality[i] or cue.time_after[i]:
+                mod = _MODALITIES[cue.modality[i] - 1] if cue.modality[i] else "will"
+                return mod, m.start
+        return None
+
+
+def _speakers(parsed: Parsed, cue: _CueArrays, actors: list[Match],
+              compiled: CompiledCodebook) -> list[str | None]:
+    """Who each sentence is credited to (see the module docstring)."""
+    n_sent = len(parsed.sentences)
+    # Longest actor match wins where names overlap ("Xi Jinping" over "Xi").
+    chosen: list[Match] = []
+    for m in sorted(actors, key=lambda m: (m.start, -(m.end - m.start))):
+        if chosen and chosen[-1].end > m.start:
+            continue
+        chosen.append(m)
+    first_seen: dict[str, int] = {}
+    for m in chosen:
+        if m.role == ACTOR:
+            first_seen.setdefault(m.id, m.start)
+    by_sent: dict[int, list[Match]] = defaultdict(list)
+    for m in chosen:
+        by_sent[int(parsed.token_sent[m.start])].append(m)
+
+    def resolve(m: Match) -> str | None:
+        if m.role == ACTOR:
+            return m.id
+        holders = [h for h in compiled.title_holders.get(m.id, ()) if h in first_seen]
+        return min(holders, key=lambda h: first_seen[h]) if holders else None
+
+    doc = parsed.doc
+    speakers: list[str | None] = []
+    previous: str | None = None
+    for s in range(n_sent):
+        lo, hi = parsed.sent_tokens[s]
+        found: str | None = None
+        cands = [(m.start, m.end, m) for m in by_sent.get(s, [])]
+        cands += [(i, i + 1, None) for i in range(lo, min(hi, lo + 3)) if cue.pronoun[i]]
+        cands.sort(key=lambda c: c[0])
+        starts = [c[0] for c in cands]
+        for k, (start, end, m) in enumerate(cands):
+            nxt = starts[k + 1] if k + 1 < len(starts) else hi
+            window_end = min(hi, end + 5, nxt)
+            according = start >= 2 and doc[start - 2].norm_ == "accord" and doc[start - 1].norm_ == "to"
+            if according or cue.reporting[end:window_end].any():
+                if m is None:
+                    if previous and compiled.actor_roles.get(previous) in ("leader", "official"):
+                        found = previous
+                else:
+                    found = resolve(m)
+                if found:
+                    break
+        speakers.append(found)
+        if found:
+            previous = found
+    return speakers

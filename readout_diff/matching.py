@@ -1,0 +1,104 @@
+"""Compiling a codebook into spaCy matchers and running them over a parsed readout.
+
+One ``PhraseMatcher`` on ``NORM`` holds every phrase of every entry (hits, contextual hits,
+context, block and exclusion phrases, actor names and titles), and one ``Matcher`` every token
+pattern; each match id is a string ``"role|kind|id"``. A readout therefore costs two passes in
+spaCy's compiled code, whatever the size of the codebook. Pattern documents are made with the
+same pipeline as the text (``nlp.make_doc``), so they are normalised exactly as the text is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from .codebook import Codebook, Entry
+from .nlp import Parsed, get_pipeline
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.matcher import Matcher, PhraseMatcher
+
+__all__ = ["CompiledCodebook", "Match", "compile_codebook"]
+
+# Roles of a match id.
+HIT, CONTEXTUAL, CONTEXT, BLOCK, EXCLUDE, ACTOR, TITLE = (
+    "hit", "contextual", "context", "block", "exclude", "actor", "title")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A raw matcher result: role, entry kind and id, token span."""
+
+    role: str
+    kind: str
+    id: str
+    start: int
+    end: int
+
+
+class CompiledCodebook:
+    """A codebook's matchers for one pipeline; build with :func:`compile_codebook` (cached)."""
+
+    def __init__(self, codebook: Codebook, nlp: "Language", lang: str) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.codebook = codebook
+        self.lang = lang
+        self.nlp = nlp
+        self.entries: dict[str, Entry] = {e.id: e for e in codebook.entries}
+        self.windows: dict[str, int] = {}
+        self.phrases: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.tokens: Matcher = Matcher(nlp.vocab)
+        self.title_holders: dict[str, list[str]] = defaultdict(list)
+        self.actor_roles: dict[str, str] = {}
+        for entry in codebook.entries:
+            rules = entry.rules.get(lang)
+            if rules is None:
+                continue
+            self.windows[entry.id] = rules.window
+            for role, phrases in ((HIT, rules.phrases), (CONTEXTUAL, rules.contextual),
+                                  (CONTEXT, rules.context), (BLOCK, rules.block),
+                                  (EXCLUDE, rules.exclude)):
+                self._add_phrases(f"{role}|{entry.kind}|{entry.id}", phrases)
+            if rules.patterns:
+                self.tokens.add(f"{HIT}|{entry.kind}|{entry.id}", [list(p) for p in rules.patterns])
+        for actor in codebook.actors:
+            self.actor_roles[actor.name] = actor.role
+            self._add_phrases(f"{ACTOR}|actor|{actor.name}", actor.names.get(lang, ()))
+            for title in actor.titles:
+                self.title_holders[title].append(actor.name)
+        for title in self.title_holders:
+            # "the President" / "The President": resolved later to the first holder mentioned.
+            self._add_phrases(f"{TITLE}|title|{title}", [f"the {title}"])
+
+    def _add_phrases(self, key: str, phrases: Iterable[str]) -> None:
+        docs = [self.nlp.make_doc(p) for p in phrases]
+        docs = [d for d in docs if len(d)]
+        if docs:
+            self.phrases.add(key, docs)
+
+    def __call__(self, parsed: Parsed) -> list[Match]:
+        """All matches in the readout, sorted by position; matches across sentences dropped."""
+        doc = parsed.doc
+        strings = doc.vocab.strings
+        sent = parsed.token_sent
+        found = self.phrases(doc) + (self.tokens(doc) if len(self.tokens) else [])
+        out = []
+        for match_id, start, end in found:
+            s = sent[start]
+            if s < 0 or sent[end - 1] != s:
+                continue
+            role, kind, id_ = strings[match_id].split("|", 2)
+            out.append(Match(role, kind, id_, start, end))
+        out.sort(key=lambda m: (m.start, -m.end, m.role, m.id))
+        return out
+
+
+def compile_codebook(codebook: Codebook, lang: str) -> CompiledCodebook:
+    """The compiled matchers of ``codebook`` for ``lang``, built once per codebook and language."""
+    cache = codebook._compiled
+    if lang not in cache:
+        cache[lang] = CompiledCodebook(codebook, get_pipeline(lang), lang)
+    return cache[lang]

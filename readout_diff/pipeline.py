@@ -1,0 +1,152 @@
+"""The two public entry points: :func:`analyze` one readout, :func:`compare` two.
+
+``compare`` runs the whole chain of ``../shared/DESIGN.md``: read → parse → extract → align →
+score, parsing each readout once and reusing the parse for the aligner's features.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Union
+
+from .align import DEFAULT_THRESHOLD, DEFAULT_TOP_K, SentenceFeatures, align_features, features_for
+from .codebook import Codebook
+from .errors import LimitError, ParameterError
+from .extract import extract
+from .language import resolve_language
+from .matching import compile_codebook
+from .model import Analysis, Comparison, FrameStat, Readout, Sentence, TopicStat
+from .nlp import parse
+from .readers import load_readout
+from .score import gaps, scores
+
+__all__ = ["DEFAULT_MAX_SENTENCES", "ReadoutLike", "analyze", "compare"]
+
+#: Most sentences analysed in one readout (a 5,000-sentence transcript is well inside it).
+DEFAULT_MAX_SENTENCES = 50_000
+
+ReadoutLike = Union[Readout, str, "os.PathLike[str]"]
+
+
+def _as_readout(x: ReadoutLike, label: str | None, lang: str, func: str) -> Readout:
+    if isinstance(x, Readout):
+        r = x
+    elif isinstance(x, os.PathLike):
+        r = load_readout(x)
+    elif isinstance(x, str):
+        r = Readout(text=x, label="readout", lang=lang)
+    else:
+        raise ParameterError.invalid("readout", func, "a Readout, a string of text or a path",
+                                     type(x).__name__)
+    if label is not None:
+        r = Readout(r.text, label=label, lang=r.lang, meta=r.meta, source=r.source)
+    return r
+
+
+def analyze(
+    readout: ReadoutLike,
+    *,
+    codebook: Codebook | None = None,
+    lang: str = "auto",
+    label: str | None = None,
+    max_sentences: int = DEFAULT_MAX_SENTENCES,
+) -> Analysis:
+    """Find the topics, frames, negations, speakers and commitments of one readout.
+
+    ``readout`` is a :class:`~readout_diff.model.Readout`, a string of text, or a path
+    (``pathlib.Path``) to a readout file.
+
+    >>> r = analyze("The two leaders discussed trade. Ukraine did not come up.")
+    >>> sorted(r.topics), r.negated_topics
+    (['trade'], ('ukraine',))
+    """
+    return _analyze(_as_readout(readout, label, lang, "analyze"), codebook, lang,
+                    max_sentences)[0]
+
+
+def _analyze(readout: Readout, codebook: Codebook | None, lang: str,
+             max_sentences: int) -> tuple[Analysis, SentenceFeatures]:
+    if isinstance(max_sentences, bool) or not isinstance(max_sentences, int) or max_sentences < 1:
+        raise ParameterError.invalid("max_sentences", "analyze", "a positive int", max_sentences)
+    codebook = codebook or Codebook.default()
+    if not isinstance(codebook, Codebook):
+        raise ParameterError.invalid("codebook", "analyze", "a Codebook", type(codebook).__name__)
+    if readout.lang != "auto" and lang == "auto":
+        lang = readout.lang
+    lang = resolve_language(lang, readout.text)
+    parsed = parse(readout.text, lang)
+    if len(parsed.sentences) > max_sentences:
+        raise LimitError(readout.source or readout.label,
+                         f"has {len(parsed.sentences):,} sentences, more than the limit of "
+                         f"{max_sentences:,} (max_sentences)")
+    found = extract(parsed, compile_codebook(codebook, lang), lang)
+
+    sentences = []
+    topic_hits: dict[str, list[int]] = {}
+    topic_negated: dict[str, int] = {}
+    frame_hits: dict[str, list[int]] = {}
+    text = readout.text
+    for i, (start, end) in enumerate(parsed.sentences):
+        mentions = found.mentions[i]
+        topics = sorted({m.id for m in mentions if m.kind == "topic" and not m.negated})
+        negated = sorted({m.id for m in mentions if m.kind == "topic" and m.negated} - set(topics))
+        frames = sorted({m.id for m in mentions if m.kind == "frame"})
+        for m in mentions:
+            if m.kind == "frame":
+                frame_hits.setdefault(m.id, []).append(i)
+            elif m.negated:
+                topic_negated[m.id] = topic_negated.get(m.id, 0) + 1
+            else:
+                topic_hits.setdefault(m.id, []).append(i)
+        sentences.append(Sentence(
+            index=i, start=start, end=end, text=" ".join(text[start:end].split()),
+            topics=tuple(topics), frames=tuple(frames), negated_topics=tuple(negated),
+            speaker=found.speakers[i], mentions=mentions, specifics=found.specifics[i],
+        ))
+    n = max(len(sentences), 1)
+    topics = {
+        k: TopicStat(mentions=len(v), share=len(set(v)) / n, sentences=tuple(sorted(set(v))))
+        for k, v in sorted(topic_hits.items())
+    }
+    frames = {k: FrameStat(mentions=len(v), sentences=tuple(sorted(set(v))))
+              for k, v in sorted(frame_hits.items())}
+    analysis = Analysis(
+        label=readout.label, lang=lang, sentences=tuple(sentences), topics=topics,
+        negated_topics=tuple(sorted(set(topic_negated) - set(topics))), frames=frames,
+        commitments=found.commitments, meta=readout.meta, source=readout.source,
+    )
+    return analysis, features_for(analysis, parsed)
+
+
+def compare(
+    a: ReadoutLike,
+    b: ReadoutLike,
+    *,
+    label_a: str | None = None,
+    label_b: str | None = None,
+    codebook: Codebook | None = None,
+    lang: str = "auto",
+    threshold: float = DEFAULT_THRESHOLD,
+    top_k: int = DEFAULT_TOP_K,
+    max_sentences: int = DEFAULT_MAX_SENTENCES,
+) -> Comparison:
+    """Compare two readouts of one event: gaps, aligned sentences and scores.
+
+    Labels default to the readouts' own (a file's stem) or ``"a"`` and ``"b"`` for strings.
+
+    >>> c = compare("Xi stressed mutual respect. The two sides discussed trade.",
+    ...             "The leaders discussed trade and fentanyl.", label_a="cn", label_b="us")
+    >>> c.gaps.shared, c.gaps.only_b, c.gaps.frames_only_a
+    (('trade',), ('fentanyl',), ('equality_respect',))
+    """
+    ra = _as_readout(a, label_a, lang, "compare")
+    rb = _as_readout(b, label_b, lang, "compare")
+    if label_a is None and not isinstance(a, (Readout, os.PathLike)):
+        ra = Readout(ra.text, label="a", lang=ra.lang, meta=ra.meta, source=ra.source)
+    if label_b is None and not isinstance(b, (Readout, os.PathLike)):
+        rb = Readout(rb.text, label="b", lang=rb.lang, meta=rb.meta, source=rb.source)
+    an_a, fa = _analyze(ra, codebook, lang, max_sentences)
+    an_b, fb = _analyze(rb, codebook, lang, max_sentences)
+    alignment = align_features(fa, fb, threshold=threshold, top_k=top_k)
+    return Comparison(a=an_a, b=an_b, alignment=alignment, gaps=gaps(an_a, an_b),
+                      scores=scores(an_a, an_b, alignment))
