@@ -1,0 +1,71 @@
+"""Accuracy of every stage of readout_diff against the annotated corpus.
+
+    python benchmarks/accuracy.py                 # corpora/ of this repository
+    python benchmarks/accuracy.py --corpus DIR    # any folder of pair folders with gold.json
+    python benchmarks/accuracy.py --json          # machine-readable
+
+Prints, for all pairs and per language (en, zh, zh-en ...): per-topic and per-frame precision,
+recall, F1 and support; micro and macro F1; negation; attribution accuracy; alignment link
+P/R/F1 (strict) and F1 on unaligned sentences; and the share of pairs whose only_a / only_b
+lists are exactly right. The scoring code is ``readout_diff.evaluation`` (tested on its own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from readout_diff.evaluation import evaluate_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _row(name: str, d: dict) -> str:
+    return (f"  {name:<24} {d['precision']:>6.3f} {d['recall']:>6.3f} {d['f1']:>6.3f} "
+            f"{d['support']:>5}  (tp {d['tp']}, fp {d['fp']}, fn {d['fn']})")
+
+
+def print_report(results: dict, seconds: float) -> None:
+    for lang, r in results.items():
+        print(f"\n== {lang}: {r['pairs']} pairs, {r['sides']} readouts ==")
+        for part in ("topics", "frames"):
+            print(f"\n{part:<26} {'P':>6} {'R':>6} {'F1':>6} {'supp':>5}")
+            for k, d in r[part]["per_id"].items():
+                print(_row(k, d))
+            print(_row("MICRO", r[part]["micro"]))
+            print(f"  {'MACRO F1':<24} {'':>6} {'':>6} {r[part]['macro_f1']:>6.3f}")
+        print()
+        print(_row("negated topics", r["negation"]))
+        print(_row("alignment links", r["alignment"]))
+        print(_row("unaligned sentences", r["unaligned"]))
+        acc = r["attribution"]["accuracy"]
+        print(f"  attribution accuracy     {acc if acc is None else f'{acc:.3f}'} "
+              f"(n={r['attribution']['n']})")
+        print(f"  only_a/only_b exact      {r['gaps_exact']:.3f}")
+        print(f"  sentence counts vs gold  {r['sentence_counts']}")
+        for note in r["notes"]:
+            print(f"  note: {note}")
+    print(f"\n({seconds:.1f} s)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpora")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    results = evaluate_corpus(args.corpus)
+    seconds = time.perf_counter() - t0
+    if args.json:
+        json.dump(results, sys.stdout, indent=2)
+        print()
+    else:
+        print_report(results, seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
