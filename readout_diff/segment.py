@@ -111,16 +111,37 @@ def _line_breaks(text: str) -> list[int]:
         nxt = lines[i + 1]
         if not line.strip() or not nxt.strip():
             continue  # paragraph breaks are handled by _PARA
-        if _BULLET.match(nxt) or _is_heading(line, nxt):
+        if _BULLET.match(nxt):
+            cuts.append(pos)
+        elif (i == 0 or not lines[i - 1].strip()) and _is_heading(line, _wrap_width(lines, i + 1)):
             cuts.append(pos)
     return cuts
 
 
-def _is_heading(line: str, nxt: str) -> bool:
+def _wrap_width(lines: list[str], first: int) -> int:
+    """The longest line of the paragraph that starts at ``lines[first]``."""
+    width = 0
+    for line in lines[first:first + 40]:
+        if not line.strip():
+            break
+        width = max(width, len(line.rstrip()))
+    return width
+
+
+def _is_heading(line: str, width: int) -> bool:
+    """A headline opening its paragraph: "#", ALL CAPS, or a short title-case line.
+
+    A hard-wrapped first line of a paragraph full of names and titles ("Secretary of State
+    Antony J. Blinken and National Security Advisor") looks like a title too; what tells them
+    apart is that a headline is clearly shorter than the wrapped lines under it, has no comma
+    or sentence end inside it and does not end on a function word.
+    """
     s = line.strip()
     if s.startswith("#"):
         return True
-    if s[-1:] in ".,;:!?-–—(\"'“‘" or not nxt.lstrip()[:1].isupper():
+    if not s[:1].isupper() or s[-1:] in ".,;:!?-–—(\"'“‘" or "," in s:
+        return False
+    if re.search(r"[.!?][\"'”’)]*\s+[A-Z]", s):
         return False
     words = re.findall(r"[^\W\d_][\w'’.-]*", s)
     if not words or len(words) > 20 or words[-1].lower() in _FUNCTION_WORDS:
@@ -129,10 +150,9 @@ def _is_heading(line: str, nxt: str) -> bool:
     if len(letters) >= 4 and all(c.isupper() for c in letters):
         return True
     content = [w for w in words if len(w) >= 4 and w.lower() not in _FUNCTION_WORDS]
-    if not content:
+    if not content or sum(1 for w in content if w[0].isupper()) / len(content) < 0.8:
         return False
-    titled = sum(1 for w in content if w[0].isupper())
-    return titled / len(content) >= 0.8 and s.count(",") <= 1
+    return len(s) < 0.85 * width or width < 60
 
 
 def _spans(text: str, cuts: list[int]) -> list[tuple[int, int]]:
