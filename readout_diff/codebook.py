@@ -13,6 +13,7 @@ Schema (per entry ``[topics.<id>]`` or ``[frames.<id>]``)::
     commitment = "meeting"             # with future: the kind of commitment a hit records
     [topics.<id>.<lang>]               # rules for one language ("en", "zh", ...)
     phrases = [...]                    # matched on normalised words
+    forward = [...]                    # future entries: phrases that look ahead by themselves
     contextual = [...]                 # need a `context` phrase within `window` words ...
     context = [...]                    # ... and no `block` phrase nearer than it
     block = [...]
@@ -53,7 +54,8 @@ FRAME_IDS = (
 COMMITMENT_KINDS = ("meeting", "visit", "call", "talks")
 
 _ENTRY_KEYS = {"label", "description", "future", "commitment"}
-_RULE_KEYS = {"phrases", "contextual", "context", "block", "window", "patterns", "exclude"}
+_RULE_KEYS = {"phrases", "forward", "contextual", "context", "block", "window", "patterns",
+              "exclude"}
 _ACTOR_KEYS = {"side", "role", "titles"}
 _ACTOR_LANG_KEYS = {"names"}
 _TOP_KEYS = {"codebook", "topics", "frames", "actors"}
@@ -70,6 +72,7 @@ class LangRules:
     """The matching rules of one entry for one language."""
 
     phrases: tuple[str, ...] = ()
+    forward: tuple[str, ...] = ()  # future entries: phrases that need no future cue
     contextual: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
     block: tuple[str, ...] = ()
@@ -268,6 +271,7 @@ class _Validator:
             raise self.fail(where, f"unknown key(s) {sorted(unknown)}; expected {sorted(_RULE_KEYS)}")
         rules = LangRules(
             phrases=self.strings(body.get("phrases"), where, "phrases"),
+            forward=self.strings(body.get("forward"), where, "forward"),
             contextual=self.strings(body.get("contextual"), where, "contextual"),
             context=self.strings(body.get("context"), where, "context"),
             block=self.strings(body.get("block"), where, "block"),
@@ -275,7 +279,7 @@ class _Validator:
             patterns=self.patterns(body.get("patterns"), where),
             exclude=self.strings(body.get("exclude"), where, "exclude"),
         )
-        if not (rules.phrases or rules.contextual or rules.patterns):
+        if not (rules.phrases or rules.forward or rules.contextual or rules.patterns):
             raise self.fail(where, "has no 'phrases', 'contextual' or 'patterns': it can never match")
         if rules.contextual and not rules.context:
             raise self.fail(where, "has 'contextual' phrases but no 'context' to license them")

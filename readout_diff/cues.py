@@ -35,7 +35,7 @@ class Cues:
     #: Capitalised words that are not names (for specificity counts).
     generic_titles: frozenset[str] = field(default_factory=frozenset)
     #: Max distance, in tokens, between a negation and its discussion predicate.
-    negation_window: int = 6
+    negation_window: int = 10
     #: Max distance, in tokens, between a future cue and the hit it licenses.
     future_window: int = 10
 
@@ -48,14 +48,13 @@ _EN_MODALITY = {
     **dict.fromkeys(["agree", "agreement", "consensus", "decide", "commit", "pledge", "vow"],
                     "agreed"),
     **dict.fromkeys(["will", "shall", "would", "plan", "schedule", "intend", "upcoming",
-                     "forthcoming", "soon", "next", "future", "set", "prepare", "arrange",
-                     "go", "expect"], "will"),
+                     "forthcoming", "soon", "next", "future", "prepare", "arrange",
+                     "expect"], "will"),
     **dict.fromkeys(["invite", "invitation"], "invited"),
     **dict.fromkeys(["propose", "proposal", "suggest", "should", "must", "need", "urge"],
                     "proposed"),
     **dict.fromkeys(["hope", "wish", "forward", "like", "ready", "willing", "want", "eager",
-                     "desire", "welcome", "look", "seek", "aim", "open", "could", "may",
-                     "might"], "hopes"),
+                     "desire", "look", "seek", "aim", "could", "may", "might"], "hopes"),
 }
 
 CUES: dict[str, Cues] = {
@@ -69,7 +68,7 @@ CUES: dict[str, Cues] = {
                              "— – meanwhile separately"),
         modality=_EN_MODALITY,
         time_after=_words("next coming later upcoming soon future appropriate near early "
-                          "forthcoming"),
+                          "forthcoming will shall"),
         reporting=_words(
             "say stress note emphasize underscore underline point express welcome urge call "
             "reaffirm reiterate raise agree discuss hope invite add indicate state make highlight "

@@ -15,7 +15,8 @@ decides what each occurrence means, with closed-class cues (:mod:`readout_diff.c
   Ukraine" negates Ukraine only. A topic is *negated* for the readout only if every hit of it is.
 - **Future entries** (meetings, visits, talks) need a future or modal cue before the hit in its
   clause ("agreed to", "will", "invited ... to") or a time expression after it ("next year"); the
-  cue gives the commitment's modality.
+  cue gives the commitment's modality. Their ``forward`` phrases look ahead by themselves
+  ("keep in touch", "regular communication") and need no cue.
 - **Attribution.** A sentence is credited to the first actor that a reporting verb follows
   ("Xi *stressed*", "the two sides *agreed*"); "the President" resolves to the first actor holding
   that title in the readout, "he"/"she" to the previous sentence's speaker.
@@ -32,7 +33,8 @@ from functools import lru_cache
 import numpy as np
 
 from .cues import CUES, Cues
-from .matching import ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, HIT, TITLE, CompiledCodebook, Match
+from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT, TITLE,
+                       CompiledCodebook, Match)
 from .model import Commitment, Mention
 from .nlp import Parsed
 
@@ -124,7 +126,7 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     hits: list[Match] = []
     actors: list[Match] = []
     for m in matches:
-        if m.role in (HIT, CONTEXTUAL):
+        if m.role in (HIT, CONTEXTUAL, FORWARD):
             hits.append(m)
         elif m.role in (ACTOR, TITLE):
             actors.append(m)
@@ -147,7 +149,9 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         if any(_overlaps(m, k) for k in kept[(s, m.id)]):
             continue  # one mention per stretch of text, whichever phrase matched it
         modality, cue_start = None, m.start
-        if entry.future:
+        if entry.future and m.role == FORWARD:
+            modality = "will"
+        elif entry.future:
             found = ctx.future(m)
             if found is None:
                 continue
@@ -251,26 +255,33 @@ class _Context:
         discs = [i for i in range(lo, hi) if cue.disc[i] and not (m.start <= i < m.end)]
         w = self.cues.negation_window
         for n in negs:
+            # The negation comes first and its predicate follows: "did not discuss", "nothing
+            # was said", "no mention of", "was not on the agenda". ("Xi *said* the US does
+            # *not* seek ..." has the predicate before the negation and is not a denial.)
             for d in discs:
-                if abs(n - d) > w:
+                if not n < d <= n + w:
                     continue
                 if n < m.start:
                     return True  # "did not discuss X", "no mention of X", "neither X nor Y"
-                if m.end <= n < d and not any(x < m.start for x in discs):
+                if m.end <= n and not any(x < m.start for x in discs):
                     return True  # "X was not discussed", "X did not come up"
         return False
 
     def future(self, m: Match) -> tuple[str, int] | None:
-        """The modality and token where the future cue starts, or None when there is none."""
+        """The modality and token where the future cue starts, or None when there is none.
+
+        The cue may be inside the hit ("*invited* him to come") or before it in its clause
+        ("*agreed to* meet"); after the hit only time words count ("... early *next* year",
+        "talks *will* continue").
+        """
         lo, hi = self._clause_range(m)
         cue = self.cue
-        for i in range(m.start - 1, max(lo, m.start - self.cues.future_window) - 1, -1):
+        for i in range(m.end - 1, max(lo, m.start - self.cues.future_window) - 1, -1):
             if cue.modality[i]:
-                return _MODALITIES[cue.modality[i] - 1], i
+                return _MODALITIES[cue.modality[i] - 1], min(i, m.start)
         for i in range(m.end, min(hi, m.end + 6)):
-            if cue.modality[i] or cue.time_after[i]:
-                mod = _MODALITIES[cue.modality[i] - 1] if cue.modality[i] else "will"
-                return mod, m.start
+            if cue.time_after[i]:
+                return "will", m.start
         return None
 
 

@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CompiledCodebook", "Match", "compile_codebook"]
 
 # Roles of a match id.
-HIT, CONTEXTUAL, CONTEXT, BLOCK, EXCLUDE, ACTOR, TITLE = (
-    "hit", "contextual", "context", "block", "exclude", "actor", "title")
+HIT, FORWARD, CONTEXTUAL, CONTEXT, BLOCK, EXCLUDE, ACTOR, TITLE = (
+    "hit", "forward", "contextual", "context", "block", "exclude", "actor", "title")
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ class CompiledCodebook:
             if rules is None:
                 continue
             self.windows[entry.id] = rules.window
-            for role, phrases in ((HIT, rules.phrases), (CONTEXTUAL, rules.contextual),
+            for role, phrases in ((HIT, rules.phrases), (FORWARD, rules.forward),
+                                  (CONTEXTUAL, rules.contextual),
                                   (CONTEXT, rules.context), (BLOCK, rules.block),
                                   (EXCLUDE, rules.exclude)):
                 self._add_phrases(f"{role}|{entry.kind}|{entry.id}", phrases)
