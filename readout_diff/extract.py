@@ -148,24 +148,27 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         s = int(parsed.token_sent[m.start])
         if any(_overlaps(m, k) for k in kept[(s, m.id)]):
             continue  # one mention per stretch of text, whichever phrase matched it
-        modality, cue_start = None, m.start
-        if entry.future and m.role == FORWARD:
-            modality = "will"
-        elif entry.future:
-            found = ctx.future(m)
-            if found is None:
-                continue
-            modality, cue_start = found
-        kept[(s, m.id)].append(m)
         negated = entry.kind == "topic" and ctx.negated(m)
+        modality, cue_start = None, m.start
+        if entry.future and not negated:
+            # A denied meeting needs no cue ("no discussion of an in-person visit"); an
+            # asserted one does, or it is the occasion of the present one.
+            if m.role == FORWARD:
+                modality = "will"
+            else:
+                found = ctx.future(m)
+                if found is None:
+                    continue
+                modality, cue_start = found
+        kept[(s, m.id)].append(m)
         start_char = int(parsed.token_idx[m.start])
-        end_char = _end_char(parsed, m.end)
+        end_char = parsed.token_end(m.end - 1)
         mentions[s].append(Mention(m.id, entry.kind, start_char, end_char, negated))
         if entry.commitment and modality and not negated:
             kind = _commitment_kind(entry.commitment, parsed, m)
             c_start = int(parsed.token_idx[cue_start])
             commitments.append(Commitment(kind, modality, s, None, c_start, end_char,
-                                          parsed.doc.text[c_start:end_char]))
+                                          parsed.text[c_start:end_char]))
 
     speakers = _speakers(parsed, cue, actors, compiled)
     commitments = _dedupe_commitments(commitments, speakers)
@@ -183,11 +186,6 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
 
 def _overlaps(a: Match, b: Match) -> bool:
     return a.start < b.end and b.start < a.end
-
-
-def _end_char(parsed: Parsed, end_token: int) -> int:
-    tok = parsed.doc[end_token - 1]
-    return tok.idx + len(tok.text)
 
 
 def _commitment_kind(kind: str, parsed: Parsed, m: Match) -> str:
@@ -263,7 +261,8 @@ class _Context:
                     continue
                 if n < m.start:
                     return True  # "did not discuss X", "no mention of X", "neither X nor Y"
-                if m.end <= n and not any(x < m.start for x in discs):
+                if (m.end <= n <= m.end + 6 and d - n <= 4
+                        and not any(x < m.start for x in discs)):
                     return True  # "X was not discussed", "X did not come up"
         return False
 
@@ -322,7 +321,8 @@ def _speakers(parsed: Parsed, cue: _CueArrays, actors: list[Match],
         for k, (start, end, m) in enumerate(cands):
             nxt = starts[k + 1] if k + 1 < len(starts) else hi
             window_end = min(hi, end + 5, nxt)
-            according = start >= 2 and doc[start - 2].norm_ == "accord" and doc[start - 1].norm_ == "to"
+            according = (start >= 2 and doc[start - 2].norm_ == "accord"
+                         and doc[start - 1].norm_ == "to")
             if according or cue.reporting[end:window_end].any():
                 if m is None:
                     if previous and compiled.actor_roles.get(previous) in ("leader", "official"):

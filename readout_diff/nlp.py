@@ -72,15 +72,22 @@ def get_pipeline(lang: str = "en") -> "Language":
 class Parsed:
     """A tokenized readout: the Doc, its sentence spans and per-token arrays the extractors use.
 
-    ``token_sent[i]`` is the sentence of token ``i`` (``-1`` for tokens between sentences, such as
-    a bullet marker); ``token_idx[i]`` its character offset.
+    ``doc`` holds no whitespace tokens: in hard-wrapped text spaCy makes the line break inside
+    "mutual\\nrespect" a token of its own, and a phrase matcher cannot skip it. ``token_idx[i]``
+    is the character offset of token ``i`` in ``text`` (the original string), ``token_sent[i]``
+    its sentence (``-1`` between sentences, e.g. a bullet marker).
     """
 
+    text: str
     doc: "Doc"
     sentences: tuple[tuple[int, int], ...]
     token_idx: np.ndarray
     token_sent: np.ndarray
     sent_tokens: tuple[tuple[int, int], ...]  # token range [start, end) of each sentence
+
+    def token_end(self, i: int) -> int:
+        """Character offset just after token ``i``."""
+        return int(self.token_idx[i]) + len(self.doc[i].text)
 
 
 def parse(text: str, lang: str = "en") -> Parsed:
@@ -90,10 +97,23 @@ def parse(text: str, lang: str = "en") -> Parsed:
 
 
 def parsed_from_doc(doc: "Doc") -> Parsed:
-    from spacy.attrs import IDX
+    from spacy.attrs import IDX, IS_SPACE, ORTH
+    from spacy.tokens import Doc
 
     spans = doc.user_data.get("readout_diff.sentences", ())
-    idx = doc.to_array([IDX]).astype(np.int64).reshape(-1) if len(doc) else np.zeros(0, np.int64)
+    text = doc.text
+    if len(doc):
+        arr = doc.to_array([IDX, IS_SPACE, ORTH])
+        idx = arr[:, 0].astype(np.int64)
+        space = arr[:, 1] == 1
+        if space.any():
+            keep = np.flatnonzero(~space)
+            strings = doc.vocab.strings
+            words = [strings[h] for h in arr[keep, 2].tolist()]
+            doc = Doc(doc.vocab, words=words, spaces=[True] * len(words))
+            idx = idx[keep]
+    else:
+        idx = np.zeros(0, np.int64)
     starts = np.array([s for s, _ in spans], dtype=np.int64)
     ends = np.array([e for _, e in spans], dtype=np.int64)
     sent = np.searchsorted(starts, idx, side="right") - 1
@@ -101,8 +121,7 @@ def parsed_from_doc(doc: "Doc") -> Parsed:
     token_sent = np.where(inside, sent, -1).astype(np.int64)
     lo = np.searchsorted(idx, starts, side="left")
     hi = np.searchsorted(idx, ends, side="left")
-    return Parsed(doc, tuple(spans), idx, token_sent,
-                  tuple(zip(lo.tolist(), hi.tolist())))
+    return Parsed(text, doc, tuple(spans), idx, token_sent, tuple(zip(lo.tolist(), hi.tolist())))
 
 
 # -- normalisation --------------------------------------------------------------------------------
