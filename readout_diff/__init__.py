@@ -17,7 +17,6 @@ from .readers import load_readout
 from .report import render
 
 __all__ = [
-    "SCHEMA",
     "Analysis",
     "Codebook",
     "CodebookError",
@@ -26,6 +25,7 @@ __all__ = [
     "ParameterError",
     "Readout",
     "ReadoutDiffError",
+    "SCHEMA",
     "analyze",
     "compare",
     "load_readout",

@@ -53,7 +53,7 @@ _EN_MODALITY = {
     **dict.fromkeys(["invite", "invitation"], "invited"),
     **dict.fromkeys(["propose", "proposal", "suggest", "should", "must", "need", "urge"],
                     "proposed"),
-    **dict.fromkeys(["hope", "wish", "forward", "like", "ready", "willing", "want", "eager",
+    **dict.fromkeys(["hope", "wish", "forward", "like", "ready", "want", "eager",
                      "desire", "look", "seek", "aim", "could", "may", "might"], "hopes"),
 }
 
@@ -77,7 +77,7 @@ CUES: dict[str, Cues] = {
             "acknowledge recognize encourage commit pledge vow announce declare confirm outline "
             "describe elaborate review exchange voice reject deny criticize object assure promise "
             "respond reply observe remark comment wish want seek hail applaud appreciate value "
-            "maintain expect reaffirmed agreed noted stressed said told spoke underscored "
+            "maintain expect reaffirmed agreed noted stressed said told underscored "
             "expressed welcomed urged pressed cite caution deplore lament regret"
         ),
         pronouns=_words("he she"),

@@ -67,13 +67,18 @@ class _CueArrays:
 
 
 @lru_cache(maxsize=16)
-def _cue_hashes(lang: str, strings_id: int) -> dict[str, np.ndarray]:
-    from spacy.strings import hash_string
+def _cue_hashes(lang: str) -> dict[str, np.ndarray]:
+    """Cue words as NORM hashes, normalised by the pipeline itself ("agenda" → "agendum")."""
+    from .nlp import get_pipeline
 
+    vocab = get_pipeline(lang).vocab
     cues = CUES[lang]
 
+    def hash_string(word: str) -> int:
+        return vocab[word].norm
+
     def h(words: frozenset[str] | tuple[str, ...]) -> np.ndarray:
-        return np.array(sorted(hash_string(w) for w in words), dtype=np.uint64)
+        return np.array(sorted({hash_string(w) for w in words}), dtype=np.uint64)
 
     mod_words = sorted(cues.modality)
     return {
@@ -96,7 +101,7 @@ def _arrays(parsed: Parsed, lang: str) -> _CueArrays:
                           empty)
     arr = doc.to_array([NORM, LIKE_NUM, IS_TITLE, IS_STOP])
     norm = arr[:, 0].astype(np.uint64)
-    h = _cue_hashes(lang, id(doc.vocab.strings))
+    h = _cue_hashes(lang)
     order = np.argsort(h["mod_keys"])
     keys, vals = h["mod_keys"][order], h["mod_vals"][order]
     pos = np.clip(np.searchsorted(keys, norm), 0, max(len(keys) - 1, 0))

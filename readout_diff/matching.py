@@ -64,7 +64,8 @@ class CompiledCodebook:
                                   (EXCLUDE, rules.exclude)):
                 self._add_phrases(f"{role}|{entry.kind}|{entry.id}", phrases)
             if rules.patterns:
-                self.tokens.add(f"{HIT}|{entry.kind}|{entry.id}", [list(p) for p in rules.patterns])
+                self.tokens.add(f"{HIT}|{entry.kind}|{entry.id}",
+                                [[self._normalise(tok) for tok in p] for p in rules.patterns])
         for actor in codebook.actors:
             self.actor_roles[actor.name] = actor.role
             self._add_phrases(f"{ACTOR}|actor|{actor.name}", actor.names.get(lang, ()))
@@ -73,6 +74,20 @@ class CompiledCodebook:
         for title in self.title_holders:
             # "the President" / "The President": resolved later to the first holder mentioned.
             self._add_phrases(f"{TITLE}|title|{title}", [f"the {title}"])
+
+    def _normalise(self, token: dict) -> dict:
+        """NORM values in token patterns go through the pipeline's normaliser, like the text,
+        so a pattern author writes plain words ("agenda", "meetings") and still matches."""
+        value = token.get("NORM")
+        if value is None:
+            return dict(token)
+        norm = lambda w: self.nlp.vocab[w].norm_ if isinstance(w, str) else w  # noqa: E731
+        if isinstance(value, str):
+            value = norm(value)
+        elif isinstance(value, dict):
+            value = {op: [norm(w) for w in ws] if isinstance(ws, list) else ws
+                     for op, ws in value.items()}
+        return {**token, "NORM": value}
 
     def _add_phrases(self, key: str, phrases: Iterable[str]) -> None:
         docs = [self.nlp.make_doc(p) for p in phrases]

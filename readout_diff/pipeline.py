@@ -105,7 +105,8 @@ def _analyze(readout: Readout, codebook: Codebook | None, lang: str,
         ))
     n = max(len(sentences), 1)
     topics = {
-        k: TopicStat(mentions=len(v), share=len(set(v)) / n, sentences=tuple(sorted(set(v))))
+        k: TopicStat(mentions=len(v), share=round(len(set(v)) / n, 6),
+                     sentences=tuple(sorted(set(v))))
         for k, v in sorted(topic_hits.items())
     }
     frames = {k: FrameStat(mentions=len(v), sentences=tuple(sorted(set(v))))
