@@ -71,7 +71,7 @@ CUES: dict[str, Cues] = {
                           "forthcoming will shall"),
         reporting=_words(
             "say stress note emphasize underscore underline point express welcome urge call "
-            "reaffirm reiterate raise agree discuss hope invite add indicate state make highlight "
+            "reaffirm reiterate raise agree discuss hope invite add indicate state highlight "
             "explain affirm warn ask tell propose suggest convey share look thank congratulate "
             "recall praise condemn oppose support believe think insist demand request accept "
             "acknowledge recognize encourage commit pledge vow announce declare confirm outline "

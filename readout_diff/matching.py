@@ -51,8 +51,11 @@ class CompiledCodebook:
         self.windows: dict[str, int] = {}
         self.phrases: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.tokens: Matcher = Matcher(nlp.vocab)
+        # Titles match on lower case, not on lemmas: "the presidents" is not "the President".
+        self.titles: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.title_holders: dict[str, list[str]] = defaultdict(list)
         self.actor_roles: dict[str, str] = {}
+        self.actor_sides: dict[str, str] = {}
         for entry in codebook.entries:
             rules = entry.rules.get(lang)
             if rules is None:
@@ -68,12 +71,14 @@ class CompiledCodebook:
                                 [[self._normalise(tok) for tok in p] for p in rules.patterns])
         for actor in codebook.actors:
             self.actor_roles[actor.name] = actor.role
+            self.actor_sides[actor.name] = actor.side
             self._add_phrases(f"{ACTOR}|actor|{actor.name}", actor.names.get(lang, ()))
             for title in actor.titles:
                 self.title_holders[title].append(actor.name)
         for title in self.title_holders:
             # "the President" / "The President": resolved later to the first holder mentioned.
-            self._add_phrases(f"{TITLE}|title|{title}", [f"the {title}"])
+            docs = [self.nlp.make_doc(f"the {title}")]
+            self.titles.add(f"{TITLE}|title|{title}", docs)
 
     def _normalise(self, token: dict) -> dict:
         """NORM values in token patterns go through the pipeline's normaliser, like the text,
@@ -100,7 +105,7 @@ class CompiledCodebook:
         doc = parsed.doc
         strings = doc.vocab.strings
         sent = parsed.token_sent
-        found = self.phrases(doc) + (self.tokens(doc) if len(self.tokens) else [])
+        found = self.phrases(doc) + self.titles(doc) + (self.tokens(doc) if len(self.tokens) else [])
         out = []
         for match_id, start, end in found:
             s = sent[start]
