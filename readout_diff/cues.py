@@ -32,6 +32,10 @@ class Cues:
     reporting: frozenset[str]
     #: Pronouns that continue the previous sentence's speaker.
     pronouns: frozenset[str]
+    #: Adjectives describing talks ("candid and constructive") and the nouns for talks: a
+    #: sentence with both describes the talks, which the aligner links across readouts.
+    descriptors: frozenset[str] = field(default_factory=frozenset)
+    talk_nouns: frozenset[str] = field(default_factory=frozenset)
     #: Capitalised words that are not names (for specificity counts).
     generic_titles: frozenset[str] = field(default_factory=frozenset)
     #: Max distance, in tokens, between a negation and its discussion predicate.
@@ -81,6 +85,13 @@ CUES: dict[str, Cues] = {
             "expressed welcomed urged pressed cite caution deplore lament regret"
         ),
         pronouns=_words("he she"),
+        descriptors=_words("candid constructive frank in-depth substantive pragmatic productive "
+                           "fruitful positive direct tough open honest businesslike cordial "
+                           "friendly wide-ranging extensive thorough detailed good great "
+                           "useful respectful sincere deep"),
+        talk_nouns=_words("talk talks discussion discussions conversation call exchange "
+                          "exchanges meeting dialogue communication consultation "
+                          "consultations negotiation negotiations"),
         generic_titles=_words(
             "president secretary minister premier vice general director advisor adviser "
             "ambassador chairman spokesperson state department government official leader "

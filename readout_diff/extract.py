@@ -52,6 +52,7 @@ class Findings:
     speakers: tuple[str | None, ...]
     specifics: tuple[int, ...]
     commitments: tuple[Commitment, ...]
+    actors: tuple[tuple[str, ...], ...] = ()  # people named in each sentence, sorted
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,10 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
                                           parsed.text[c_start:end_char]))
 
     speakers = _speakers(parsed, cue, actors, compiled)
+    named: list[set[str]] = [set() for _ in range(n_sent)]
+    for m in actors:
+        if m.role == ACTOR and compiled.actor_roles.get(m.id) in ("leader", "official"):
+            named[int(parsed.token_sent[m.start])].add(m.id)
     commitments = _dedupe_commitments(commitments, speakers)
     specifics = np.zeros(n_sent, dtype=np.int64)
     inside = parsed.token_sent >= 0
@@ -187,6 +192,7 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         speakers=tuple(speakers),
         specifics=tuple(int(x) for x in specifics),
         commitments=tuple(commitments),
+        actors=tuple(tuple(sorted(x)) for x in named),
     )
 
 

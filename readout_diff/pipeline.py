@@ -102,6 +102,7 @@ def _analyze(readout: Readout, codebook: Codebook | None, lang: str,
             index=i, start=start, end=end, text=" ".join(text[start:end].split()),
             topics=tuple(topics), frames=tuple(frames), negated_topics=tuple(negated),
             speaker=found.speakers[i], mentions=mentions, specifics=found.specifics[i],
+            actors=found.actors[i],
         ))
     n = max(len(sentences), 1)
     topics = {
