@@ -11,6 +11,15 @@ monotone nor one-to-one. Every pair of sentences gets a score in [0, 1]::
 (1.0 for two sentences with the same normalised text). A pair is linked when its score reaches
 ``threshold`` and it is among the ``top_k`` best of its row or of its column.
 
+**Across languages** (a Chinese readout against an English one) words cannot be compared, so
+sentences pair by what the analysis found in them, not by string similarity::
+
+    score = 0.75 · weighted Jaccard(topics, frames, numbers) + 0.25 · [same speaker]
+
+so a shared speaker alone never reaches the default threshold, but lifts a partial topic match
+("Xi stressed trade" against "Xi raised tariffs and fentanyl"). Same-language pairs are scored
+as above, unchanged.
+
 **Scale.** Rows of side a are scored in blocks against all of side b, with sparse matrix products
 for the cosine and the Jaccard terms. The fuzzy term is at most 0.20, so a pair whose other terms
 cannot reach ``threshold - 0.20`` is pruned *exactly* before rapidfuzz runs; memory stays at one
@@ -32,6 +41,7 @@ from .model import Alignment, Analysis, Link
 __all__ = ["SentenceFeatures", "align", "align_features", "dense_scores", "features_for"]
 
 W_COS, W_FUZZ, W_SEM = 0.40, 0.20, 0.40
+W_CROSS_SEM, W_CROSS_SPEAKER = 0.75, 0.25  # readouts in two languages
 DEFAULT_THRESHOLD = 0.30
 DEFAULT_TOP_K = 3
 _BLOCK_ROWS = 512
@@ -51,6 +61,8 @@ class SentenceFeatures:
     negated: tuple[frozenset[str], ...]
     frames: tuple[frozenset[str], ...]
     specifics: tuple[int, ...]
+    lang: str = "en"
+    speakers: tuple[str | None, ...] = ()
 
     @property
     def n(self) -> int:
@@ -108,7 +120,9 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
         frames.append(f)
     return SentenceFeatures(content, strings, exact, tuple(anchors), tuple(topics),
                             tuple(negated), tuple(frames),
-                            tuple(s.specifics for s in analysis.sentences))
+                            tuple(s.specifics for s in analysis.sentences),
+                            lang=analysis.lang,
+                            speakers=tuple(s.speaker for s in analysis.sentences))
 
 
 def align(a: Analysis, b: Analysis, *, threshold: float = DEFAULT_THRESHOLD,
@@ -135,6 +149,10 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
                    threshold: float = DEFAULT_THRESHOLD, top_k: int = DEFAULT_TOP_K) -> Alignment:
     """Align two readouts from their features (blocked and pruned; see the module docstring)."""
     _check(threshold, top_k, "align")
+    if fa.lang != fb.lang:
+        scored = [(int(i), int(j), float(score[bi, j])) for rows, score in _cross_blocks(fa, fb)
+                  for bi, i in enumerate(rows) for j in np.flatnonzero(score[bi] >= threshold)]
+        return _select(scored, fa, fb, top_k)
     from rapidfuzz import fuzz
 
     scored: list[tuple[int, int, float]] = []
@@ -197,24 +215,36 @@ def _anchor_matrices(fa: SentenceFeatures, fb: SentenceFeatures):
     return build(fa.anchors), build(fb.anchors), (weight if len(vocab) else np.ones(1))
 
 
-def _blocks(fa: SentenceFeatures, fb: SentenceFeatures):
-    """Yield (row indices, cosine block, Jaccard block) for blocks of rows of side a."""
+def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
+    """Yield (row indices, cosine block, Jaccard block) for blocks of rows of side a.
+
+    With ``words=False`` (readouts in two languages) the cosine block is ``None``.
+    """
     if fa.n == 0 or fb.n == 0:
         return
-    xa, xb = _tfidf(fa, fb)
+    xa, xb = _tfidf(fa, fb) if words else (None, None)
     aa, ab, w = _anchor_matrices(fa, fb)
     aw = aa.multiply(w).tocsr()
     tot_a = np.asarray(aw.sum(axis=1)).ravel()
     tot_b = np.asarray(ab.multiply(w).sum(axis=1)).ravel()
-    xbt, abt = xb.T.tocsc(), ab.T.tocsc()
+    xbt, abt = (xb.T.tocsc() if words else None), ab.T.tocsc()
     for lo in range(0, fa.n, _BLOCK_ROWS):
         hi = min(fa.n, lo + _BLOCK_ROWS)
-        cos = (xa[lo:hi] @ xbt).toarray()
+        cos = (xa[lo:hi] @ xbt).toarray() if words else None
         inter = (aw[lo:hi] @ abt).toarray()
         union = tot_a[lo:hi, None] + tot_b[None, :] - inter
         with np.errstate(divide="ignore", invalid="ignore"):
             sem = np.where(union > 0, inter / union, 0.0)
-        yield np.arange(lo, hi), np.clip(cos, 0.0, 1.0), sem
+        yield np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem
+
+
+def _cross_blocks(fa: SentenceFeatures, fb: SentenceFeatures):
+    """Yield (row indices, score block) for two readouts in different languages."""
+    speakers_b = np.array([s or "" for s in fb.speakers] or [""] * fb.n, dtype=object)
+    for rows, _, sem in _blocks(fa, fb, words=False):
+        spk = np.array([[bool(fa.speakers[i]) and fa.speakers[i] == sb for sb in speakers_b]
+                        for i in rows], dtype=float).reshape(len(rows), fb.n)
+        yield rows, np.clip(W_CROSS_SEM * sem + W_CROSS_SPEAKER * spk, 0.0, 1.0)
 
 
 def dense_scores(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
@@ -223,6 +253,16 @@ def dense_scores(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
 
     out = np.zeros((fa.n, fb.n))
     if fa.n == 0 or fb.n == 0:
+        return out
+    if fa.lang != fb.lang:
+        for i in range(fa.n):
+            for j in range(fb.n):
+                wa = {k: (_FRAME_WEIGHT if k.startswith("f:") else 1.0) for k in fa.anchors[i]}
+                wb = {k: (_FRAME_WEIGHT if k.startswith("f:") else 1.0) for k in fb.anchors[j]}
+                union = sum({**wa, **wb}.values())
+                sem = sum(wa[k] for k in wa.keys() & wb.keys()) / union if union else 0.0
+                same = bool(fa.speakers[i]) and fa.speakers[i] == fb.speakers[j]
+                out[i, j] = min(1.0, W_CROSS_SEM * sem + W_CROSS_SPEAKER * same)
         return out
     fz = process.cdist(list(fa.strings), list(fb.strings), scorer=fuzz.token_set_ratio,
                        dtype=np.float64) / 100.0
