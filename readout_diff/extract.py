@@ -21,6 +21,14 @@ decides what each occurrence means, with closed-class cues (:mod:`readout_diff.c
   that title in the readout, "he"/"she" to the previous sentence's speaker.
 
 Everything per token is done on NumPy arrays of normalised-word hashes; Python runs per hit.
+
+**Other languages** set what differs in their :class:`~readout_diff.cues.Cues`: cues of several
+tokens are matched as phrases (Chinese cut into characters: "并未", "保持沟通"), a cue inside a
+longer non-cue does not count ("未" in "未来"); windows may count characters instead of words;
+Chinese also bounds context look-ups at commas, drops a future entry next to an occasion word
+("此次会晤", "会晤时"), credits a sentence-initial subject whose verb comes late ("两国元首就……
+交换了意见"), and lets a paragraph's sentences continue its speaker. English defaults leave the
+behaviour above unchanged.
 """
 
 from __future__ import annotations
@@ -457,6 +465,8 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         return bool(k) and start >= k and all(doc[start - k + j].norm_ == w
                                                for j, w in enumerate(before))
 
+    joint = {a.name for a in compiled.codebook.actors if a.side == "both"}
+
     def is_person(name: str) -> bool:
         return compiled.actor_roles.get(name) in ("leader", "official")
 
@@ -468,6 +478,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
     for s in range(n_sent):
         lo, hi = parsed.sent_tokens[s]
         found: str | None = None
+        opening = False  # the credited actor opens the sentence
         cands = [(m.start, m.end, m) for m in by_sent.get(s, [])]
         i = lo
         while i < hi and ctx.gap(lo, i) < cues.pronoun_window:
@@ -492,11 +503,13 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
                 else:
                     found = resolve(m)
                 if found:
+                    opening = bool(subject)
                     break
         if cues.paragraph_speaker and s and speakers[-1] and same_paragraph(s):
             # A sentence without a subject continues its paragraph's speaker; so does one whose
-            # subject is a side ("中方", "双方") rather than a person.
-            if found is None or not is_person(found):
+            # subject is one side ("中方") rather than a person. Both sides opening a sentence
+            # ("双方同意……") is the readout's narration, not the speaker's.
+            if found is None or not (is_person(found) or (found in joint and opening)):
                 found = speakers[-1]
         speakers.append(found)
         if found:
