@@ -128,7 +128,7 @@ def run(segmenter: str, corpus: Path, repeat: int) -> Result:
     texts = []
     for ev in events(corpus):
         gold = json.loads((ev / "gold.json").read_text("utf-8"))
-        side = gold["sides"][gold.get("a", "cn")] if gold.get("a") == "cn" else gold["sides"]["cn"]
+        side = gold["sides"]["cn"]  # the Chinese readout's gold
         text = (ev / "cn.txt").read_text("utf-8")
         texts.append(text)
         a = analyze(ev / "cn.txt", codebook=codebook, lang="zh")

@@ -285,17 +285,21 @@ def test_jieba_read_only_temp_dir(monkeypatch, tmp_path):
     assert list(again.cut("相互成就")) == list(tk.cut("相互成就"))
 
 
-def test_jieba_segmenter_pipeline(monkeypatch):
+def test_jieba_segmenter_pipeline(monkeypatch, tmp_path):
     """The jieba segmenter (READOUT_DIFF_ZH_SEGMENTER=jieba) reads traditional text too.
 
-    The pipeline is built directly, so the process-wide ``zh`` pipeline stays as it is.
+    The pipeline is built directly, so the process-wide ``zh`` pipeline stays as it is, and
+    jieba's cache goes to a temporary folder.
     """
+    from readout_diff import chinese
     from readout_diff.chinese import SEGMENTER_ENV
     from readout_diff.extract import extract
     from readout_diff.matching import CompiledCodebook
     from readout_diff.nlp import _BUILDERS, parsed_from_doc
 
     monkeypatch.setenv(SEGMENTER_ENV, "jieba")
+    monkeypatch.setenv("READOUT_DIFF_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(chinese, "_JIEBA", None)
     nlp = _BUILDERS["zh"]()
     assert nlp.tokenizer.segmenter == "jieba"
     words = [t.text for t in nlp.make_doc("習近平指出，中美兩國")]
