@@ -44,7 +44,8 @@ def print_report(results: dict, seconds: float) -> None:
         acc = r["attribution"]["accuracy"]
         print(f"  attribution accuracy     {acc if acc is None else f'{acc:.3f}'} "
               f"(n={r['attribution']['n']})")
-        print(f"  only_a/only_b exact      {r['gaps_exact']:.3f}")
+        exact = r["gaps_exact"]
+        print(f"  only_a/only_b exact      {'n/a' if exact is None else f'{exact:.3f}'}")
         print(f"  sentence counts vs gold  {r['sentence_counts']}")
         for note in r["notes"]:
             print(f"  note: {note}")

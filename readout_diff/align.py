@@ -16,6 +16,15 @@ Anchors are what two sides' summaries share even in other words or another langu
 score reaches ``threshold`` and it is among the ``top_k`` best of its row or of its column.
 The weights were chosen on the annotated corpus (``benchmarks/accuracy.py``).
 
+**Across languages** (a Chinese readout against an English one) words cannot be compared, so
+sentences pair by what the analysis found in them, not by string similarity::
+
+    score = 0.75 · weighted Jaccard(topics, frames, numbers) + 0.25 · [same speaker]
+
+so a shared speaker alone never reaches the default threshold, but lifts a partial topic match
+("Xi stressed trade" against "Xi raised tariffs and fentanyl"). Same-language pairs are scored
+as above, unchanged.
+
 **Scale.** Rows of side a are scored in blocks against all of side b, with sparse matrix products
 for the cosine and the Jaccard terms. The fuzzy term is at most 0.20, so a pair whose other terms
 cannot reach ``threshold - 0.20`` is pruned *exactly* before rapidfuzz runs; memory stays at one
@@ -37,6 +46,7 @@ from .model import Alignment, Analysis, Link
 __all__ = ["SentenceFeatures", "align", "align_features", "dense_scores", "features_for"]
 
 W_COS, W_FUZZ, W_SEM, W_POS = 0.40, 0.20, 0.40, 0.0
+W_CROSS_SEM, W_CROSS_SPEAKER = 0.75, 0.25  # readouts in two languages
 DEFAULT_THRESHOLD = 0.30
 DEFAULT_TOP_K = 3
 _BLOCK_ROWS = 512
@@ -56,6 +66,8 @@ class SentenceFeatures:
     negated: tuple[frozenset[str], ...]
     frames: tuple[frozenset[str], ...]
     specifics: tuple[int, ...]
+    lang: str = "en"
+    speakers: tuple[str | None, ...] = ()
 
     @property
     def n(self) -> int:
@@ -118,7 +130,9 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
         frames.append(f)
     return SentenceFeatures(content, strings, exact, tuple(anchors), tuple(topics),
                             tuple(negated), tuple(frames),
-                            tuple(s.specifics for s in analysis.sentences))
+                            tuple(s.specifics for s in analysis.sentences),
+                            lang=analysis.lang,
+                            speakers=tuple(s.speaker for s in analysis.sentences))
 
 
 def _talk_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -157,6 +171,10 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
                    threshold: float = DEFAULT_THRESHOLD, top_k: int = DEFAULT_TOP_K) -> Alignment:
     """Align two readouts from their features (blocked and pruned; see the module docstring)."""
     _check(threshold, top_k, "align")
+    if fa.lang != fb.lang:
+        scored = [(int(i), int(j), float(score[bi, j])) for rows, score in _cross_blocks(fa, fb)
+                  for bi, i in enumerate(rows) for j in np.flatnonzero(score[bi] >= threshold)]
+        return _select(scored, fa, fb, top_k)
     from rapidfuzz import fuzz
 
     scored: list[tuple[int, int, float]] = []
@@ -219,19 +237,22 @@ def _anchor_matrices(fa: SentenceFeatures, fb: SentenceFeatures):
     return build(fa.anchors), build(fb.anchors), (weight if len(vocab) else np.ones(1))
 
 
-def _blocks(fa: SentenceFeatures, fb: SentenceFeatures):
-    """Yield (row indices, cosine, Jaccard and position blocks) for blocks of rows of side a."""
+def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
+    """Yield (row indices, cosine, Jaccard and position blocks) for blocks of rows of side a.
+
+    With ``words=False`` (readouts in two languages) the cosine block is ``None``.
+    """
     if fa.n == 0 or fb.n == 0:
         return
-    xa, xb = _tfidf(fa, fb)
+    xa, xb = _tfidf(fa, fb) if words else (None, None)
     aa, ab, w = _anchor_matrices(fa, fb)
     aw = aa.multiply(w).tocsr()
     tot_a = np.asarray(aw.sum(axis=1)).ravel()
     tot_b = np.asarray(ab.multiply(w).sum(axis=1)).ravel()
-    xbt, abt = xb.T.tocsc(), ab.T.tocsc()
+    xbt, abt = (xb.T.tocsc() if words else None), ab.T.tocsc()
     for lo in range(0, fa.n, _BLOCK_ROWS):
         hi = min(fa.n, lo + _BLOCK_ROWS)
-        cos = (xa[lo:hi] @ xbt).toarray()
+        cos = (xa[lo:hi] @ xbt).toarray() if words else None
         inter = (aw[lo:hi] @ abt).toarray()
         union = tot_a[lo:hi, None] + tot_b[None, :] - inter
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -239,7 +260,16 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures):
         rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)
         rel_b = np.arange(fb.n) / max(fb.n - 1, 1)
         pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
-        yield np.arange(lo, hi), np.clip(cos, 0.0, 1.0), sem, pos
+        yield np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem, pos
+
+
+def _cross_blocks(fa: SentenceFeatures, fb: SentenceFeatures):
+    """Yield (row indices, score block) for two readouts in different languages."""
+    speakers_b = np.array([s or "" for s in fb.speakers] or [""] * fb.n, dtype=object)
+    for rows, _, sem, _pos in _blocks(fa, fb, words=False):
+        spk = np.array([[bool(fa.speakers[i]) and fa.speakers[i] == sb for sb in speakers_b]
+                        for i in rows], dtype=float).reshape(len(rows), fb.n)
+        yield rows, np.clip(W_CROSS_SEM * sem + W_CROSS_SPEAKER * spk, 0.0, 1.0)
 
 
 def dense_scores(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
@@ -248,6 +278,16 @@ def dense_scores(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
 
     out = np.zeros((fa.n, fb.n))
     if fa.n == 0 or fb.n == 0:
+        return out
+    if fa.lang != fb.lang:
+        for i in range(fa.n):
+            for j in range(fb.n):
+                wa = {k: (_FRAME_WEIGHT if k.startswith("f:") else 1.0) for k in fa.anchors[i]}
+                wb = {k: (_FRAME_WEIGHT if k.startswith("f:") else 1.0) for k in fb.anchors[j]}
+                union = sum({**wa, **wb}.values())
+                sem = sum(wa[k] for k in wa.keys() & wb.keys()) / union if union else 0.0
+                same = bool(fa.speakers[i]) and fa.speakers[i] == fb.speakers[j]
+                out[i, j] = min(1.0, W_CROSS_SEM * sem + W_CROSS_SPEAKER * same)
         return out
     fz = process.cdist(list(fa.strings), list(fb.strings), scorer=fuzz.token_set_ratio,
                        dtype=np.float64) / 100.0

@@ -4,6 +4,12 @@ These are grammar, not subject matter, so they live in code rather than in the u
 All English entries are *normalised* forms (lower case, American spelling, lemma — see
 :mod:`readout_diff.nlp`), so "discussed", "Discusses" and "discussion" need one entry each at
 most. A language registers one :class:`Cues` value; :mod:`readout_diff.extract` does the rest.
+
+An entry may be several tokens long ("并未", "保持沟通" are several tokens when Chinese is cut into
+characters): :mod:`readout_diff.extract` matches such entries as phrases. ``non_cues`` lists
+phrases that contain a cue but are none ("未来" holds 未 and negates nothing; "不但" holds 但 and
+breaks no clause): a cue inside one of them does not count. Chinese entries are in simplified
+characters; traditional text matches them through its normalised form (:mod:`readout_diff.chinese`).
 """
 
 from __future__ import annotations
@@ -42,6 +48,43 @@ class Cues:
     negation_window: int = 10
     #: Max distance, in tokens, between a future cue and the hit it licenses.
     future_window: int = 10
+    #: How the windows are measured: ``"token"`` (words) or ``"char"`` (characters, for languages
+    #: written without spaces, so a window means the same whatever the segmenter).
+    window_unit: str = "token"
+    #: Max distance after a hit for a modal cue or time expression that makes it future.
+    future_after_window: int = 6
+    #: Max distance between the end of an actor's name and a reporting verb crediting them.
+    reporting_window: int = 5
+    #: A pronoun continues the previous speaker only this close to the start of its sentence.
+    pronoun_window: int = 3
+    #: Words after a negation that make it "not only" rather than a negation.
+    limiters: frozenset[str] = frozenset({"only", "just", "merely", "least"})
+    #: Phrases that contain a cue word but are not cues (see the module docstring).
+    non_cues: frozenset[str] = frozenset()
+    #: Words that make a ``talks`` commitment a ``call``.
+    call_words: frozenset[str] = frozenset({"call", "phone", "speak"})
+    #: Words right before an actor that credit the sentence to them ("*according to* Xi").
+    according: tuple[str, ...] = ("accord", "to")
+    #: Names are capitalised (so capitalised words count as specifics); False for Chinese, where
+    #: actors' names count instead.
+    case_names: bool = True
+    #: Words that bound the search for a ``context``/``block`` phrase of a contextual hit (in
+    #: Chinese the comma separates clauses, and a leader named past it is not the visitor).
+    context_breaks: frozenset[str] = frozenset()
+    #: Words right before a future entry's hit that make it the present occasion ("*此次*会晤").
+    occasion_before: frozenset[str] = frozenset()
+    #: Words right after a future entry's hit that make it the occasion or a past event
+    #: ("在巴厘岛会晤*时*", "会晤*期间*", "会晤*达成*的共识").
+    occasion_after: frozenset[str] = frozenset()
+    #: Max distance between an occasion word and the hit.
+    occasion_window: int = 2
+    #: Sentences of a paragraph continue its speaker (Beijing's readouts: "习近平指出，……。……。"
+    #: — the sentences after the first have no subject); a side ("中方", "双方") named inside a
+    #: person's paragraph speaks for that person.
+    paragraph_speaker: bool = False
+    #: An actor this close to the start of its sentence is its subject: credited when a reporting
+    #: verb follows anywhere in the sentence ("两国元首就……交换了意见"). 0 turns this off.
+    subject_window: int = 0
 
 
 def _words(s: str) -> frozenset[str]:
@@ -99,3 +142,64 @@ CUES: dict[str, Cues] = {
         ),
     ),
 }
+
+# Chinese: entries in simplified characters (traditional text matches through its NORM). With
+# the character segmenter most entries are several tokens long and are matched as phrases.
+_ZH_MODALITY = {
+    **dict.fromkeys(["同意", "一致同意", "商定", "约定", "议定", "决定", "承诺", "达成一致",
+                     "确定", "敲定"], "agreed"),
+    **dict.fromkeys(["将", "即将", "将于", "计划", "安排", "准备", "拟", "预计", "预定", "定于",
+                     "下一步", "今后", "未来", "后续", "适时", "尽快", "早日", "继续",
+                     "保持", "进一步", "择期", "明年", "年内", "近期", "届时", "下次",
+                     "下一轮", "新一轮", "晚些时候", "适当时候"], "will"),
+    **dict.fromkeys(["邀请", "邀"], "invited"),
+    **dict.fromkeys(["建议", "提议", "倡议", "应", "应当", "应该", "要", "必须", "需要", "敦促",
+                     "呼吁", "主张"], "proposed"),
+    **dict.fromkeys(["希望", "愿", "愿意", "期待", "期望", "欢迎", "乐见", "寻求", "致力于",
+                     "有意", "盼", "盼望"], "hopes"),
+}
+
+CUES["zh"] = Cues(
+    negation=_words("未 没有 没 不 无 并未 并没有 尚未 未曾 从未 亦未 也未 均未 既未 拒绝 回避 "
+                    "避而不谈"),
+    discussion=_words("讨论 谈及 涉及 提及 谈到 提到 提起 触及 论及 谈论 言及 议题 话题 议程 "
+                      "未提 交换意见 交流 列入 置评 评论 商谈 磋商 谈判 会谈"),
+    clause_breaks=_words("; : 但 但是 然而 不过 却 同时 此外 另外 另一方面"),
+    modality=_ZH_MODALITY,
+    time_after=_words("明年 年内 下月 下个月 近期 年底 年初 晚些时候 适当时候 适时 届时 不久"),
+    reporting=_words(
+        "指出 表示 强调 说 称 说道 介绍 同意 认为 希望 欢迎 感谢 祝贺 呼吁 敦促 要求 重申 提出 "
+        "谈到 提到 谈及 回顾 宣布 承诺 赞赏 肯定 反对 阐述 阐明 期待 邀请 商定 确认 坚持 主张 "
+        "警告 批评 谴责 讨论 交换 交流 沟通 表态 声称 接受 拒绝 提议 建议 注意到 称赞 "
+        "回应 介绍了 一致认为 致力于 决定 明确 达成"
+    ),
+    pronouns=_words("他 她"),
+    negation_window=16,
+    future_window=30,
+    window_unit="char",
+    future_after_window=4,
+    reporting_window=6,
+    pronoun_window=3,
+    limiters=frozenset(),
+    non_cues=_words(
+        # 未 / 不 / 无 / 没 that negate no discussion
+        "未来 不断 不仅 不仅仅 不但 不只 不光 不少 不同 不久 不可 不容 不懈 不移 不渝 不止 "
+        "不失 不妨 不过 不论 不管 不利 不足 不满 不安 不稳定 不确定 不公 不公平 不对称 "
+        "不正当 不必要 不合理 不扩散 不结盟 不冲突 不对抗 无论 无疑 无核 无核化 无可 无人机 "
+        "无数 毫无疑问 没收 "
+        # 将 / 应 / 要 / 拟 / 邀 that are no future or modality
+        "将军 将领 将近 应对 回应 响应 相应 反应 应约 应邀 供应 适应 对应 效应 应用 应急 "
+        "重要 主要 必要 首要 要素 纲要 要点 只要 模拟 虚拟 "
+        # 但 / 却 that break no clause, 他 / 她 that are no pronoun, 说 / 称 that report nothing
+        "但愿 冷却 其他 他国 他人 他们 她们 说明 据说 虽说 学说 称为 称号 对称 名称 号称"
+    ),
+    call_words=_words("电话 通话 视频"),
+    according=("据",),
+    case_names=False,
+    context_breaks=_words(", ; :"),
+    occasion_before=_words("此次 这次 本次 上次 此前 今天的 今日"),
+    occasion_after=_words("时 期间 中 上 以来 达成 成果 共识 精神 后"),
+    occasion_window=2,
+    paragraph_speaker=True,
+    subject_window=2,
+)

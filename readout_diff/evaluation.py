@@ -109,10 +109,13 @@ class GoldPair:
 
 
 def _readout_file(folder: Path, label: str) -> Path:
-    for suffix in (".txt", ".md", ".html", ".json"):
-        p = folder / f"{label}{suffix}"
-        if p.exists():
-            return p
+    """The readout named ``label`` in ``folder``, or in its parent: a ``renderings/`` folder
+    holds only the rendered side and shares the other side with the pair above it."""
+    for where in (folder, folder.parent):
+        for suffix in (".txt", ".md", ".html", ".json"):
+            p = where / f"{label}{suffix}"
+            if p.exists():
+                return p
     raise InputError(folder, f"has no readout named {label!r} (.txt/.md/.html/.json)")
 
 

@@ -15,13 +15,20 @@ decides what each occurrence means, with closed-class cues (:mod:`readout_diff.c
   Ukraine" negates Ukraine only. A topic is *negated* for the readout only if every hit of it is.
 - **Future entries** (meetings, visits, talks) need a future or modal cue before the hit in its
   clause ("agreed to", "will", "invited ... to") or a time expression after it ("next year"); the
-  cue gives the commitment's modality. Their ``forward`` phrases look ahead by themselves
-  ("keep in touch", "regular communication") and need no cue.
+  cue gives the commitment's modality.
 - **Attribution.** A sentence is credited to the first actor that a reporting verb follows
   ("Xi *stressed*", "the two sides *agreed*"); "the President" resolves to the first actor holding
   that title in the readout, "he"/"she" to the previous sentence's speaker.
 
 Everything per token is done on NumPy arrays of normalised-word hashes; Python runs per hit.
+
+**Other languages** set what differs in their :class:`~readout_diff.cues.Cues`: cues of several
+tokens are matched as phrases (Chinese cut into characters: "并未", "保持沟通"), a cue inside a
+longer non-cue does not count ("未" in "未来"); windows may count characters instead of words;
+Chinese also bounds context look-ups at commas, drops a future entry next to an occasion word
+("此次会晤", "会晤时"), credits a sentence-initial subject whose verb comes late ("两国元首就……
+交换了意见"), and lets a paragraph's sentences continue its speaker. English defaults leave the
+behaviour above unchanged.
 """
 
 from __future__ import annotations
@@ -66,65 +73,149 @@ class _CueArrays:
     pronoun: np.ndarray
     limiter: np.ndarray  # "only", "just": "not only" is not a negation
     specific: np.ndarray
+    context_break: np.ndarray  # bounds context/block look-ups (Chinese "，")
+    occasion_before: np.ndarray  # "此次" before a hit: the present occasion
+    occasion_after: np.ndarray  # "时", "期间" after a hit: the occasion or a past event
+
+
+_FLAG_CATEGORIES = ("neg", "disc", "brk", "time", "rep", "pron", "limiter", "generic", "ctxbrk",
+                    "occ_b", "occ_a")
+# Categories whose multi-token cues mark only their first token (a clause break, a pronoun or a
+# word right after a hit is one position); the others mark every token they cover.
+_FIRST_TOKEN_ONLY = frozenset({"brk", "pron", "ctxbrk", "occ_a"})
+
+
+@dataclass(frozen=True)
+class _CueTable:
+    """The cues of one language compiled for one pipeline: hashes of one-token cues, a
+    PhraseMatcher for cues of several tokens and for non-cues (None when there are none)."""
+
+    single: dict[str, np.ndarray]
+    mod_keys: np.ndarray  # sorted hashes of one-token modality cues
+    mod_vals: np.ndarray  # their index into _MODALITIES + 1
+    matcher: object | None
 
 
 @lru_cache(maxsize=16)
-def _cue_hashes(lang: str) -> dict[str, np.ndarray]:
-    """Cue words as NORM hashes, normalised by the pipeline itself ("agenda" → "agendum")."""
-    from .nlp import get_pipeline
+def _cue_table(lang: str, nlp: object) -> _CueTable:
+    from spacy.matcher import PhraseMatcher
 
-    vocab = get_pipeline(lang).vocab
     cues = CUES[lang]
+    words = {"neg": cues.negation, "disc": cues.discussion, "brk": cues.clause_breaks,
+             "time": cues.time_after, "rep": cues.reporting, "pron": cues.pronouns,
+             "limiter": cues.limiters, "generic": cues.generic_titles,
+             "ctxbrk": cues.context_breaks, "occ_b": cues.occasion_before,
+             "occ_a": cues.occasion_after}
+    matcher = PhraseMatcher(nlp.vocab, attr="NORM")  # type: ignore[attr-defined]
+    single: dict[str, set[int]] = {k: set() for k in words}
+    mods: dict[int, int] = {}
 
-    def hash_string(word: str) -> int:
-        return vocab[word].norm
+    def add(key: str, w: str) -> set[int] | None:
+        """Add a multi-token cue to the matcher; return the hashes of a one-token cue."""
+        doc = nlp.make_doc(w)  # type: ignore[attr-defined]
+        if len(doc) > 1:
+            matcher.add(key, [doc])
+            return None
+        # A cue is normalised like the text ("agenda" → "agendum", "said" → "say"), so the
+        # lists can be written in plain words.
+        return {doc[0].norm} if len(doc) else None
 
-    def h(words: frozenset[str] | tuple[str, ...]) -> np.ndarray:
-        return np.array(sorted({hash_string(w) for w in words}), dtype=np.uint64)
+    for cat, ws in words.items():
+        for w in sorted(ws):
+            hashes = add(cat, w)
+            if hashes:
+                single[cat] |= hashes
+    for w in sorted(cues.modality):
+        value = _MODALITIES.index(cues.modality[w]) + 1
+        hashes = add(f"mod|{value}", w)
+        for x in hashes or ():
+            mods.setdefault(x, value)
+    for w in sorted(cues.non_cues):
+        doc = nlp.make_doc(w)  # type: ignore[attr-defined]
+        if len(doc):
+            matcher.add("non", [doc])
+    keys = np.array(sorted(mods), dtype=np.uint64)
+    return _CueTable(
+        single={k: np.array(sorted(v), dtype=np.uint64) for k, v in single.items()},
+        mod_keys=keys, mod_vals=np.array([mods[k] for k in keys.tolist()], dtype=np.int64),
+        matcher=matcher if len(matcher) else None,
+    )
 
-    mod_words = sorted(cues.modality)
-    return {
-        "neg": h(cues.negation), "disc": h(cues.discussion), "brk": h(cues.clause_breaks),
-        "time": h(cues.time_after), "rep": h(cues.reporting), "pron": h(cues.pronouns),
-        "limiter": h(frozenset({"only", "just", "merely", "least"})),
-        "generic": h(cues.generic_titles),
-        "mod_keys": np.array([hash_string(w) for w in mod_words], dtype=np.uint64),
-        "mod_vals": np.array([_MODALITIES.index(cues.modality[w]) + 1 for w in mod_words]),
-    }
 
-
-def _arrays(parsed: Parsed, lang: str) -> _CueArrays:
+def _arrays(parsed: Parsed, lang: str, nlp: object) -> _CueArrays:
     from spacy.attrs import IS_STOP, IS_TITLE, LIKE_NUM, NORM
 
     doc = parsed.doc
     if not len(doc):
         empty = np.zeros(0, dtype=bool)
         return _CueArrays(empty, empty, empty, np.zeros(0, np.int64), empty, empty, empty, empty,
-                          empty)
+                          empty, empty, empty, empty)
     arr = doc.to_array([NORM, LIKE_NUM, IS_TITLE, IS_STOP])
     norm = arr[:, 0].astype(np.uint64)
-    h = _cue_hashes(lang)
-    order = np.argsort(h["mod_keys"])
-    keys, vals = h["mod_keys"][order], h["mod_vals"][order]
+    table = _cue_table(lang, nlp)
+    flags = {cat: np.isin(norm, table.single[cat]) for cat in _FLAG_CATEGORIES}
+    keys, vals = table.mod_keys, table.mod_vals
     pos = np.clip(np.searchsorted(keys, norm), 0, max(len(keys) - 1, 0))
     modality = np.where(keys[pos] == norm, vals[pos], 0) if len(keys) else np.zeros(len(norm), int)
-    sent_first = np.zeros(len(doc), dtype=bool)
-    for s, _ in parsed.sent_tokens:
-        if s < len(doc):
-            sent_first[s] = True
-    specific = (arr[:, 1] == 1) | ((arr[:, 2] == 1) & (arr[:, 3] == 0) & ~sent_first
-                                   & ~np.isin(norm, h["generic"]))
+    if table.matcher is not None:
+        _phrase_cues(doc, table.matcher, flags, modality)
+    if CUES[lang].case_names:
+        sent_first = np.zeros(len(doc), dtype=bool)
+        for s, _ in parsed.sent_tokens:
+            if s < len(doc):
+                sent_first[s] = True
+        specific = (arr[:, 1] == 1) | ((arr[:, 2] == 1) & (arr[:, 3] == 0) & ~sent_first
+                                       & ~flags["generic"])
+    else:
+        specific = _number_tokens(parsed)
     return _CueArrays(
-        neg=np.isin(norm, h["neg"]), disc=np.isin(norm, h["disc"]), brk=np.isin(norm, h["brk"]),
-        modality=modality, time_after=np.isin(norm, h["time"]), reporting=np.isin(norm, h["rep"]),
-        pronoun=np.isin(norm, h["pron"]), limiter=np.isin(norm, h["limiter"]), specific=specific,
+        neg=flags["neg"], disc=flags["disc"], brk=flags["brk"], modality=modality,
+        time_after=flags["time"], reporting=flags["rep"], pronoun=flags["pron"],
+        limiter=flags["limiter"], specific=specific, context_break=flags["ctxbrk"],
+        occasion_before=flags["occ_b"], occasion_after=flags["occ_a"],
     )
+
+
+def _phrase_cues(doc, matcher, flags: dict[str, np.ndarray], modality: np.ndarray) -> None:
+    """Mark cues of several tokens, and unmark cues inside a longer non-cue ("未" in "未来")."""
+    strings = doc.vocab.strings
+    found = [(strings[k], s, e) for k, s, e in matcher(doc)]
+    non = [(s, e) for key, s, e in found if key == "non"]
+
+    def shadowed(s: int, e: int) -> bool:
+        return any(ns <= s and e <= ne and ne - ns > e - s for ns, ne in non)
+
+    for ns, ne in non:
+        if ne - ns > 1:  # one-token cues strictly inside a non-cue
+            for cat in flags:
+                flags[cat][ns:ne] = False
+            modality[ns:ne] = 0
+    for key, s, e in found:
+        if key == "non" or shadowed(s, e):
+            continue
+        if key.startswith("mod|"):
+            if not modality[s]:
+                modality[s] = int(key[4:])
+        elif key in _FIRST_TOKEN_ONLY:
+            flags[key][s] = True
+        else:
+            flags[key][s:e] = True
+
+
+# Arabic digits, or Chinese numerals before a date or measure word: the "specifics" of a
+# language whose names carry no capital letters.
+_NUMBERS = re.compile(r"[0-9０-９]+|[〇零一二三四五六七八九十百千万亿两]+(?=[年月日号周岁亿万%％])")
+
+
+def _number_tokens(parsed: Parsed) -> np.ndarray:
+    starts = np.array([m.start() for m in _NUMBERS.finditer(parsed.doc.text)], dtype=np.int64)
+    return np.isin(parsed.token_idx, starts)
 
 
 def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     """Interpret the codebook matches of one parsed readout (see the module docstring)."""
     cues = CUES[lang]
-    cue = _arrays(parsed, lang)
+    cue = _arrays(parsed, lang, compiled.nlp)
     clause = np.cumsum(cue.brk) if len(cue.brk) else cue.brk.astype(np.int64)
     n_sent = len(parsed.sentences)
     matches = compiled(parsed)
@@ -172,14 +263,15 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         end_char = parsed.token_end(m.end - 1)
         mentions[s].append(Mention(m.id, entry.kind, start_char, end_char, negated))
         if entry.commitment and modality and not negated:
-            kind = _commitment_kind(entry.commitment, parsed, m)
+            kind = _commitment_kind(entry.commitment, parsed, m, cues)
             c_start = int(parsed.token_idx[cue_start])
             commitments.append(Commitment(kind, modality, s, None, c_start, end_char,
                                           parsed.text[c_start:end_char]))
 
-    speakers = _speakers(parsed, cue, actors, compiled)
+    chosen = _chosen_actors(actors)
+    speakers = _speakers(parsed, cue, chosen, compiled)
     named: list[set[str]] = [set() for _ in range(n_sent)]
-    for m in actors:
+    for m in chosen:
         if m.role == ACTOR and compiled.actor_roles.get(m.id) in ("leader", "official"):
             named[int(parsed.token_sent[m.start])].add(m.id)
     commitments = _dedupe_commitments(commitments, speakers)
@@ -187,6 +279,10 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     inside = parsed.token_sent >= 0
     if inside.any():
         np.add.at(specifics, parsed.token_sent[inside], cue.specific[inside].astype(np.int64))
+    if not cues.case_names:  # no capital letters to spot names by: count the actors named
+        for m in chosen:
+            if m.role == ACTOR and parsed.token_sent[m.start] >= 0:
+                specifics[parsed.token_sent[m.start]] += 1
     return Findings(
         mentions=tuple(tuple(sorted(ms, key=lambda x: (x.start, x.id))) for ms in mentions),
         speakers=tuple(speakers),
@@ -200,11 +296,15 @@ def _overlaps(a: Match, b: Match) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _commitment_kind(kind: str, parsed: Parsed, m: Match) -> str:
+def _commitment_kind(kind: str, parsed: Parsed, m: Match, cues: Cues) -> str:
     if kind == "talks":
-        words = {t.norm_ for t in parsed.doc[m.start:m.end]}
-        if words & {"call", "phone", "speak"}:
+        norms = [t.norm_ for t in parsed.doc[m.start:m.end]]
+        if set(norms) & cues.call_words:
             return "call"
+        if cues.window_unit == "char":  # a call word may be several tokens ("电话")
+            joined = "".join(norms)
+            if any(w in joined for w in cues.call_words):
+                return "call"
     return kind
 
 
@@ -228,6 +328,20 @@ class _Context:
         self.cue = cue
         self.clause = clause
         self.cues = cues
+        n = len(parsed.doc)
+        # Where each token is, in the unit windows are measured in; pos[n] is the end.
+        if cues.window_unit == "char":
+            self.pos = np.append(parsed.token_idx, len(parsed.text)).astype(np.int64)
+        else:
+            self.pos = np.arange(n + 1, dtype=np.int64)
+        # Stretches that context and block phrases must share with their hit (the clause, or
+        # the comma-delimited part of it where the language says so).
+        breaks = cue.brk | cue.context_break if len(cue.brk) else cue.brk
+        self.segment = np.cumsum(breaks) if len(breaks) else np.zeros(0, np.int64)
+
+    def gap(self, i: int, j: int) -> int:
+        """Distance from position ``i`` to position ``j`` (tokens or characters)."""
+        return int(self.pos[j] - self.pos[i])
 
     def _clause_range(self, m: Match) -> tuple[int, int]:
         s = int(self.parsed.token_sent[m.start])
@@ -247,12 +361,22 @@ class _Context:
         def dist(x: Match) -> int:
             if _overlaps(x, m):
                 return 0 if (x.start, x.end) != (m.start, m.end) else 10**9
-            return x.start - m.end if x.start >= m.end else m.start - x.end
+            return self.gap(m.end, x.start) if x.start >= m.end else self.gap(x.end, m.start)
 
-        dc = min((dist(x) for x in context if self.parsed.token_sent[x.start] == s), default=None)
+        def near(x: Match) -> bool:
+            if self.parsed.token_sent[x.start] != s:
+                return False
+            if not self.cues.context_breaks:
+                return True
+            first, last = min(x.start, m.start), max(x.end, m.end) - 1
+            # A break token opens its stretch: x and m share one when none lies between them.
+            return not self.cue.context_break[first + 1:last + 1].any() and \
+                not self.cue.brk[first + 1:last + 1].any()
+
+        dc = min((dist(x) for x in context if near(x)), default=None)
         if dc is None or dc > window:
             return False
-        db = min((dist(x) for x in block if self.parsed.token_sent[x.start] == s), default=None)
+        db = min((dist(x) for x in block if near(x)), default=None)
         return db is None or dc < db
 
     def negated(self, m: Match) -> bool:
@@ -269,31 +393,65 @@ class _Context:
             # was said", "no mention of", "was not on the agenda". ("Xi *said* the US does
             # *not* seek ..." has the predicate before the negation and is not a denial.)
             for d in discs:
-                if not n < d <= n + w:
+                if not (n < d and self.gap(n, d) <= w):
                     continue
                 if n < m.start:
                     return True  # "did not discuss X", "no mention of X", "neither X nor Y"
-                if (m.end <= n <= m.end + 6 and d - n <= 4
+                if (m.end <= n and self.gap(m.end, n) <= w and self.gap(n, d) <= w // 2
                         and not any(x < m.start for x in discs)):
                     return True  # "X was not discussed", "X did not come up"
+        return False
+
+    def _occasion(self, m: Match, lo: int, hi: int) -> bool:
+        """Whether an occasion word next to the hit makes it the present or a past event."""
+        w = self.cues.occasion_window
+        cue = self.cue
+        for i in range(m.start - 1, lo - 1, -1):
+            if self.gap(i, m.start) > w:
+                break
+            if cue.occasion_before[i]:
+                return True
+        for i in range(m.end, hi):
+            if self.gap(m.end, i) >= w:
+                break
+            if cue.occasion_after[i]:
+                return True
         return False
 
     def future(self, m: Match) -> tuple[str, int] | None:
         """The modality and token where the future cue starts, or None when there is none.
 
         The cue may be inside the hit ("*invited* him to come") or before it in its clause
-        ("*agreed to* meet"); after the hit only time words count ("... early *next* year",
-        "talks *will* continue").
+        ("*agreed to* meet"); after the hit only time words count ("... early *next* year").
         """
         lo, hi = self._clause_range(m)
         cue = self.cue
-        for i in range(m.end - 1, max(lo, m.start - self.cues.future_window) - 1, -1):
+        if self._occasion(m, lo, hi):
+            return None
+        for i in range(m.end - 1, lo - 1, -1):  # inside the hit ("invited ... to come"), then before
+            if i < m.start and self.gap(i, m.start) > self.cues.future_window:
+                break
             if cue.modality[i]:
                 return _MODALITIES[cue.modality[i] - 1], min(i, m.start)
-        for i in range(m.end, min(hi, m.end + 6)):
+        for i in range(m.end, hi):  # after it, only time words ("... early next year")
+            if self.gap(m.end, i) >= self.cues.future_after_window:
+                break
             if cue.time_after[i]:
                 return "will", m.start
         return None
+
+
+def _chosen_actors(actors: list[Match]) -> list[Match]:
+    """Actor and title matches without overlaps: the longest wins ("Xi Jinping" over "Xi")."""
+    chosen: list[Match] = []
+    for m in sorted(actors, key=lambda m: (m.start, -(m.end - m.start))):
+        if chosen and chosen[-1].end > m.start:
+            last = chosen[-1]
+            if last.id == m.id and m.end > last.end:  # "President Xi" + "Xi Jinping"
+                chosen[-1] = Match(last.role, last.kind, last.id, last.start, m.end)
+            continue
+        chosen.append(m)
+    return chosen
 
 
 _PREPOSITIONS = frozenset("with to of for by from on at against between toward towards about into "
@@ -333,7 +491,7 @@ def _has_event(doc, lo: int, hi: int) -> bool:
                for i in range(lo, hi))
 
 
-def _speakers(parsed: Parsed, cue: _CueArrays, actors: list[Match],
+def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
               compiled: CompiledCodebook) -> list[str | None]:
     """Who each sentence is credited to, by these rules in order:
 
@@ -350,14 +508,6 @@ def _speakers(parsed: Parsed, cue: _CueArrays, actors: list[Match],
     "she" to the last person speaking; "they" to the last group speaking, else both sides.
     """
     n_sent = len(parsed.sentences)
-    chosen: list[Match] = []
-    for m in sorted(actors, key=lambda m: (m.start, -(m.end - m.start))):
-        if chosen and chosen[-1].end > m.start:
-            last = chosen[-1]
-            if last.id == m.id and m.end > last.end:  # "President Xi" + "Xi Jinping"
-                chosen[-1] = Match(last.role, last.kind, last.id, last.start, m.end)
-            continue  # otherwise the longest name wins ("Xi Jinping" over "Xi")
-        chosen.append(m)
     first_seen: dict[str, int] = {}
     for m in chosen:
         if m.role == ACTOR:
@@ -445,8 +595,11 @@ def _speakers(parsed: Parsed, cue: _CueArrays, actors: list[Match],
                 else:
                     found = coordinated(cands, last, backward=True)
                     demand = j < hi and doc[j].norm_ in _MODALS
-                    if demand and person and same_par and not is_person(found):
-                        found = person  # "The US side must ..." inside Xi's remarks
+                    if (person and same_par and not is_person(found)
+                            and (found != "both sides" or demand)):
+                        # A side as subject inside a leader's remarks is the leader speaking
+                        # ("China stands ready ...", "The US side must ...").
+                        found = person
         # 3. continuation of a person's speech in the paragraph (not narration of the meeting)
         if (found is None and not narration and same_par and person and not cands
                 and not any(cue.disc[lo:hi]) and not _has_event(doc, lo, hi)):

@@ -199,3 +199,25 @@ def _build_english() -> "Language":
         Language.component("readout_sentences_en", func=_sentences_en)
     nlp.add_pipe("readout_sentences_en", name="readout_sentences")
     return nlp
+
+
+def _sentences_zh(doc: "Doc") -> "Doc":
+    return _stamp_sentences(doc, "zh")
+
+
+@register_language("zh")
+def _build_chinese() -> "Language":
+    """Chinese: ``spacy.blank("zh")`` with readout_diff's segmenter and traditional → simplified
+    ``NORM`` per lexeme (see :mod:`readout_diff.chinese`), so one pattern set serves both scripts."""
+    import spacy
+    from spacy.language import Language
+
+    from .chinese import chinese_norm, make_tokenizer
+
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = make_tokenizer(nlp.vocab)
+    _install_norms(nlp, chinese_norm)
+    if not Language.has_factory("readout_sentences_zh"):
+        Language.component("readout_sentences_zh", func=_sentences_zh)
+    nlp.add_pipe("readout_sentences_zh", name="readout_sentences")
+    return nlp

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from htmldom import parse
+from .htmldom import parse
 from readout_diff import Readout, compare
 from readout_diff.html_report import render_html
 from readout_diff.site import build_site

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from htmldom import parse
+from .htmldom import parse
 from readout_diff import Readout, analyze, compare, render
 from readout_diff.errors import InputError
 from readout_diff.html_report import emphasis_chart, locate_mentions, render_html, rows, segments
