@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 SCHEMA = "readout-diff/1"
 
@@ -34,8 +33,38 @@ __all__ = [
 RELATIONS = ("equivalent", "a_more_specific", "b_more_specific", "related", "contradictory")
 
 
+class FrozenMap(Mapping[str, Any]):
+    """A read-only mapping that pickles (``MappingProxyType`` does not, and batch workers send
+    results between processes)."""
+
+    __slots__ = ("_d",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        self._d = dict(data or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._d[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and self._d == dict(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._d!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._d,))
+
+
 def _frozen_map(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping or {}))
+    return mapping if isinstance(mapping, FrozenMap) else FrozenMap(mapping)
 
 
 def _round(x: float) -> float:

@@ -83,3 +83,10 @@ def test_every_score_is_in_unit_interval(x, y):
         assert 0.0 <= v <= 1.0
     for link in c.alignment.links:
         assert 0.0 <= link.score <= 1.0
+
+
+def test_results_pickle(example_pair):
+    import pickle
+
+    c = compare(load_readout(example_pair[0]), load_readout(example_pair[1]))
+    assert pickle.loads(pickle.dumps(c)) == c
