@@ -52,6 +52,7 @@ DEFAULT_TOP_K = 3
 _BLOCK_ROWS = 512
 _HASH_DIM = 1 << 22
 _FRAME_WEIGHT = 0.5
+_OVERLAP = False
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,12 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
         hi = min(fa.n, lo + _BLOCK_ROWS)
         cos = (xa[lo:hi] @ xbt).toarray() if words else None
         inter = (aw[lo:hi] @ abt).toarray()
-        union = tot_a[lo:hi, None] + tot_b[None, :] - inter
+        if _OVERLAP:
+            # Overlap coefficient: a sentence listing trade, fentanyl and Ukraine answers each
+            # of three sentences on the other side in full.
+            union = np.minimum(tot_a[lo:hi, None], tot_b[None, :])
+        else:
+            union = tot_a[lo:hi, None] + tot_b[None, :] - inter
         with np.errstate(divide="ignore", invalid="ignore"):
             sem = np.where(union > 0, inter / union, 0.0)
         rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)

@@ -100,7 +100,7 @@ _EN_MODALITY = {
     **dict.fromkeys(["invite", "invitation"], "invited"),
     **dict.fromkeys(["propose", "proposal", "suggest", "should", "must", "need", "urge"],
                     "proposed"),
-    **dict.fromkeys(["hope", "wish", "forward", "like", "ready", "want", "eager",
+    **dict.fromkeys(["hope", "forward", "like", "ready", "want", "eager",
                      "desire", "look", "seek", "aim", "could", "may", "might"], "hopes"),
 }
 
