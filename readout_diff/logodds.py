@@ -82,8 +82,8 @@ def dirichlet_prior(vocabulary: set[str] | frozenset[str], prior: Mapping[str, f
 
     >>> dirichlet_prior({"a", "b"}, None, 2.0)
     {'a': 1.0, 'b': 1.0}
-    >>> dirichlet_prior({"a", "b"}, {"a": 2.5}, 4.0)
-    {'a': 3.0, 'b': 1.0}
+    >>> dirichlet_prior({"a", "b"}, {"a": 1.5}, 5.0)
+    {'a': 4.0, 'b': 1.0}
     """
     terms = sorted(vocabulary)
     if not terms:
@@ -133,6 +133,11 @@ def log_odds(
         ya, yb, aw = a.get(w, 0), b.get(w, 0), alpha[w]
         pa, qa = ya + aw, n_a + a0 - ya - aw
         pb, qb = yb + aw, n_b + a0 - yb - aw
+        if qa <= 0 or qb <= 0:
+            # The term is the whole vocabulary (prior and counts): its odds are undefined and
+            # the texts cannot differ on it. No information: delta 0, infinite variance, z 0.
+            out[w] = LogOdds(int(ya), int(yb), 0.0, math.inf)
+            continue
         delta = math.log(pa / qa) - math.log(pb / qb)
         out[w] = LogOdds(int(ya), int(yb), delta, 1 / pa + 1 / qa + 1 / pb + 1 / qb)
     return out

@@ -65,7 +65,8 @@ class Occurrences:
 
 @dataclass(frozen=True)
 class Initiative:
-    """Who the readout says asked for the talks: the cue, the actor named in it and their side."""
+    """Who the readout says asked for the talks: the template that matched (``cue``), the words
+    of the text (``text``, at ``start:end``), the actor named in it and that actor's side."""
 
     side: str | None
     actor: str | None
@@ -73,15 +74,16 @@ class Initiative:
     sentence: int
     start: int
     end: int
+    text: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"side": self.side, "actor": self.actor, "cue": self.cue,
+        return {"side": self.side, "actor": self.actor, "cue": self.cue, "text": self.text,
                 "sentence": self.sentence, "start": self.start, "end": self.end}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Initiative":
         return cls(d.get("side"), d.get("actor"), d["cue"], int(d["sentence"]), int(d["start"]),
-                   int(d["end"]))
+                   int(d["end"]), d.get("text", ""))
 
 
 @dataclass(frozen=True)

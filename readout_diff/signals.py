@@ -65,6 +65,8 @@ __all__ = ["SignalMatcher", "compare_signals", "count_words", "readout_signals",
 
 #: Languages written without spaces between words: matched character by character.
 CHARACTER_LANGS = frozenset({"zh", "ja"})
+#: Lexicon windows count words; in those languages a word is about two characters.
+CHARS_PER_WORD = 2
 
 #: Words left out of matching units (English): articles, demonstratives, possessives.
 _DROP_EN = ("the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "his",
@@ -145,6 +147,7 @@ class SignalMatcher:
         self.lang = lang
         self.nlp = nlp
         self.chars = lang in CHARACTER_LANGS
+        self.scale = CHARS_PER_WORD if self.chars else 1  # units per lexicon "word"
         self.drop = frozenset() if self.chars else frozenset(
             _fold(t.norm_) for w in _DROP_EN for t in nlp.make_doc(w))
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -180,9 +183,10 @@ class SignalMatcher:
     def for_language(cls, lexicon: Lexicon, codebook: Codebook, lang: str) -> "SignalMatcher":
         """The matcher of ``lexicon`` + ``codebook`` for ``lang``, built once per trio."""
         key = (lang, id(codebook))
+        nlp = get_pipeline(lang)
         cached = lexicon._compiled.get(key)
-        if cached is None or cached[0] is not codebook:
-            cached = (codebook, cls(lexicon, codebook, get_pipeline(lang), lang))
+        if cached is None or cached[0] is not codebook or cached[1].nlp is not nlp:
+            cached = (codebook, cls(lexicon, codebook, nlp, lang))
             lexicon._compiled[key] = cached
         return cached[1]
 
@@ -243,9 +247,9 @@ def readout_signals(parsed: Parsed, analysis: "Analysis", *, lang: str,
         by_role[h.role].append(h)
     return ReadoutSignals(
         formulas=_formulas(lexicon, by_role[_F], units, matcher),
-        initiator=_initiative(lexicon, by_role, units, matcher),
+        initiator=_initiative(lexicon, by_role, units, matcher, parsed.text),
         format=_format(lexicon, by_role, units, parsed.text),
-        descriptors=_descriptors(by_role, units, lexicon.wish_window),
+        descriptors=_descriptors(by_role, units, lexicon.wish_window * matcher.scale),
         topic_order=topic_order(analysis),
         voice=voice_share(analysis, codebook=codebook),
     )
@@ -303,7 +307,7 @@ def _formulas(lexicon: Lexicon, hits: list[_Hit], units: _Units,
                     groups = [by_key.get((formula.id, vi, f"T{ti}G{g}", sent), [])
                               for g in range(n_groups)]
                     if groups and all(groups):
-                        spans += _windows(groups, together.window)
+                        spans += _windows(groups, together.window * matcher.scale)
                 for s, e in sorted(spans):
                     if any(s < fe and fs < e for _, fs, fe, _ in found):
                         continue  # one formula per stretch of text, whichever variant found it
@@ -347,8 +351,8 @@ def _descriptors(by_role: dict[str, list[_Hit]], units: _Units,
 
 
 def _initiative(lexicon: Lexicon, by_role: dict[str, list[_Hit]], units: _Units,
-                matcher: SignalMatcher) -> Initiative | None:
-    scope, window = lexicon.initiative_scope, lexicon.initiative_window
+                matcher: SignalMatcher, text: str) -> Initiative | None:
+    scope, window = lexicon.initiative_scope, lexicon.initiative_window * matcher.scale
     actors = [h for h in by_role[_A] if h.sent < scope]
     candidates = []
     for p in by_role[_IP]:
@@ -384,7 +388,7 @@ def _initiative(lexicon: Lexicon, by_role: dict[str, list[_Hit]], units: _Units,
     char_start, char_end = _span(units, start, cue_end)
     return Initiative(side=side if side and side != "both" else None,
                       actor=actor.key if actor else None, cue=cue, sentence=sent,
-                      start=char_start, end=char_end)
+                      start=char_start, end=char_end, text=" ".join(text[char_start:char_end].split()))
 
 
 def _format(lexicon: Lexicon, by_role: dict[str, list[_Hit]], units: _Units,
