@@ -4,6 +4,7 @@
     python benchmarks/signals_accuracy.py --corpus DIR    # any folder of pair folders with gold.json
     python benchmarks/signals_accuracy.py --json          # machine-readable
     python benchmarks/signals_accuracy.py --errors        # list every miss and false alarm
+    python benchmarks/signals_accuracy.py --timing        # also: what the signals cost
 
 Against the gold of each readout (``corpora/README.md``: ``formulas``, ``formula_variants``,
 ``initiator``, ``descriptors``) and the event's ``meta.json`` (``format``), for all readouts and
@@ -99,62 +100,89 @@ def evaluate(root: Path) -> dict:
     groups: dict[str, _Group] = {}
     skipped: Counter = Counter()
     for folder, gold_doc, meta, label, path in _sides(root):
-        if True:
-            gold = gold_doc["sides"][label]
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                readout = load_readout(path, label=label)
-            lang = resolve_language(readout.lang, readout.text)
-            if lang not in languages():
-                skipped[lang] += 1
-                continue
-            an = analyze(readout)
-            sig = an.signals
-            where = f"{folder.relative_to(root)}/{label}"
-            for key in (an.lang, "all"):
-                g = groups.setdefault(key, _Group())
-                g.sides += 1
-                if "formulas" in gold:
-                    g.formulas.add(sig.formulas, gold["formulas"])
-                for fid, variant in (gold.get("formula_variants") or {}).items():
-                    found = sig.formulas.get(fid)
-                    ok = found is not None and _variant(variant) in map(_variant, found.variants)
-                    g.variants["right" if ok else "wrong"] += 1
-                    if not ok and key == "all":
-                        g.errors.append(f"{where}: variant {fid}={variant!r}, found "
-                                        f"{list(found.variants) if found else None}")
-                if "initiator" in gold:
-                    pred = sig.initiator.side if sig.initiator else None
-                    g.initiator["right" if pred == gold["initiator"] else "wrong"] += 1
-                    if pred is not None or gold["initiator"] is not None:
-                        g.initiator_prf["tp"] += pred is not None and pred == gold["initiator"]
-                        g.initiator_prf["fp"] += pred is not None and pred != gold["initiator"]
-                        g.initiator_prf["fn"] += (gold["initiator"] is not None
-                                                  and pred != gold["initiator"])
-                    if pred != gold["initiator"] and key == "all":
-                        g.errors.append(f"{where}: initiator {pred!r}, gold {gold['initiator']!r}")
+        gold = gold_doc["sides"][label]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            readout = load_readout(path, label=label)
+        lang = resolve_language(readout.lang, readout.text)
+        if lang not in languages():
+            skipped[lang] += 1
+            continue
+        an = analyze(readout)
+        sig = an.signals
+        where = f"{folder.relative_to(root)}/{label}"
+        for key in (an.lang, "all"):
+            g = groups.setdefault(key, _Group())
+            g.sides += 1
+            if "formulas" in gold:
+                g.formulas.add(sig.formulas, gold["formulas"])
+            for fid, variant in (gold.get("formula_variants") or {}).items():
+                found = sig.formulas.get(fid)
+                ok = found is not None and _variant(variant) in map(_variant, found.variants)
+                g.variants["right" if ok else "wrong"] += 1
+                if not ok and key == "all":
+                    g.errors.append(f"{where}: variant {fid}={variant!r}, found "
+                                    f"{list(found.variants) if found else None}")
+            if "initiator" in gold:
+                pred = sig.initiator.side if sig.initiator else None
+                g.initiator["right" if pred == gold["initiator"] else "wrong"] += 1
+                if pred is not None or gold["initiator"] is not None:
+                    g.initiator_prf["tp"] += pred is not None and pred == gold["initiator"]
+                    g.initiator_prf["fp"] += pred is not None and pred != gold["initiator"]
+                    g.initiator_prf["fn"] += (gold["initiator"] is not None
+                                              and pred != gold["initiator"])
+                if pred != gold["initiator"] and key == "all":
+                    g.errors.append(f"{where}: initiator {pred!r}, gold {gold['initiator']!r}")
+            if "descriptors" in gold:
+                g.descriptors.add({_word(d) for d in sig.descriptors},
+                                  {_word(d) for d in gold["descriptors"]})
+            if meta.get("format") in FORMATS:
+                pred = sig.format.value if sig.format else None
+                g.format["right" if pred == meta["format"] else "wrong"] += 1
+                if pred != meta["format"] and key == "all":
+                    g.errors.append(f"{where}: format {pred!r}, event {meta['format']!r}")
+            if key == "all":
+                pred_f = set(sig.formulas)
+                for fid in sorted(pred_f ^ set(gold.get("formulas", pred_f))):
+                    kind = "false alarm" if fid in pred_f else "missed"
+                    g.errors.append(f"{where}: formula {fid} {kind}")
                 if "descriptors" in gold:
-                    g.descriptors.add({_word(d) for d in sig.descriptors},
-                                      {_word(d) for d in gold["descriptors"]})
-                if meta.get("format") in FORMATS:
-                    pred = sig.format.value if sig.format else None
-                    g.format["right" if pred == meta["format"] else "wrong"] += 1
-                    if pred != meta["format"] and key == "all":
-                        g.errors.append(f"{where}: format {pred!r}, event {meta['format']!r}")
-                if key == "all":
-                    pred_f = set(sig.formulas)
-                    for fid in sorted(pred_f ^ set(gold.get("formulas", pred_f))):
-                        kind = "false alarm" if fid in pred_f else "missed"
-                        g.errors.append(f"{where}: formula {fid} {kind}")
-                    if "descriptors" in gold:
-                        pd = {_word(d) for d in sig.descriptors}
-                        gd = {_word(d) for d in gold["descriptors"]}
-                        for d in sorted(pd ^ gd):
-                            kind = "false alarm" if d in pd else "missed"
-                            g.errors.append(f"{where}: descriptor {d} {kind}")
+                    pd = {_word(d) for d in sig.descriptors}
+                    gd = {_word(d) for d in gold["descriptors"]}
+                    for d in sorted(pd ^ gd):
+                        kind = "false alarm" if d in pd else "missed"
+                        g.errors.append(f"{where}: descriptor {d} {kind}")
     out = {k: g.summary() for k, g in sorted(groups.items())}
     out["skipped"] = dict(skipped)
     return out
+
+
+def timing(root: Path, repeat: int = 3) -> dict:
+    """Milliseconds per readout of analyze() and, on the same parses, of readout_signals()."""
+    from readout_diff.nlp import parse
+    from readout_diff.signals import readout_signals
+
+    readouts = []
+    for *_, path in _sides(root):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = load_readout(path)
+        if resolve_language(r.lang, r.text) in languages():
+            readouts.append(r)
+    pairs = [(parse(r.text, a.lang), a) for r in readouts for a in [analyze(r)]]  # warm up
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        for r in readouts:
+            analyze(r)
+    t_analyze = (time.perf_counter() - t0) / repeat / len(readouts)
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        for parsed, a in pairs:
+            readout_signals(parsed, a, lang=a.lang)
+    t_signals = (time.perf_counter() - t0) / repeat / len(readouts)
+    return {"readouts": len(readouts), "analyze_ms": round(t_analyze * 1000, 2),
+            "signals_ms": round(t_signals * 1000, 2),
+            "signals_share": round(t_signals / t_analyze, 3)}
 
 
 def _row(name: str, d: dict) -> str:
@@ -169,7 +197,7 @@ def _acc(name: str, d: dict) -> str:
 
 def print_report(results: dict, seconds: float, errors: bool) -> None:
     for lang, r in results.items():
-        if lang == "skipped":
+        if lang in ("skipped", "timing"):
             continue
         print(f"\n== {lang}: {r['sides']} readouts ==")
         print(f"\n{'formulas':<32} {'P':>6} {'R':>6} {'F1':>6} {'supp':>5}")
@@ -190,6 +218,10 @@ def print_report(results: dict, seconds: float, errors: bool) -> None:
                 print(f"    {e}")
     if results.get("skipped"):
         print(f"\nskipped (no pipeline for the language): {results['skipped']}")
+    if "timing" in results:
+        t = results["timing"]
+        print(f"\ntiming: analyze {t['analyze_ms']:.2f} ms per readout, of which the signals "
+              f"{t['signals_ms']:.2f} ms ({t['signals_share']:.0%}); {t['readouts']} readouts")
     print(f"\n({seconds:.1f} s)")
 
 
@@ -198,10 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpora")
     ap.add_argument("--json", action="store_true", help="print JSON instead of tables")
     ap.add_argument("--errors", action="store_true", help="list misses and false alarms")
+    ap.add_argument("--timing", action="store_true", help="time analyze() and the signals")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     results = evaluate(args.corpus)
     seconds = time.perf_counter() - t0
+    if args.timing:
+        results["timing"] = timing(args.corpus)
     if args.json:
         json.dump(results, sys.stdout, indent=2)
         print()

@@ -30,7 +30,6 @@ out, so "one-China policy", "One China Policy" and "the one China policy" are on
 from __future__ import annotations
 
 import re
-import tomllib
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,6 +37,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+from .codebook import parse_toml, read_data_file
 from .errors import CodebookError
 
 __all__ = ["FORMULA_IDS", "Formula", "FormulaVariant", "Lexicon", "LexiconWarning", "Template",
@@ -151,27 +151,11 @@ class Lexicon:
     @classmethod
     def load(cls, path: str | Path) -> "Lexicon":
         """Load and validate a lexicon file; raise CodebookError naming file, entry and problem."""
-        path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise CodebookError(f"{path}: no such lexicon file") from None
-        except OSError as exc:
-            raise CodebookError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-        return cls.from_toml(raw, source=str(path))
+        return cls.from_toml(read_data_file(path, "lexicon"), source=str(path))
 
     @classmethod
     def from_toml(cls, data: bytes | str, *, source: str = "<lexicon>") -> "Lexicon":
-        if isinstance(data, bytes):
-            try:
-                data = data.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise CodebookError(f"{source}: not UTF-8 text (byte {exc.start})") from None
-        try:
-            doc = tomllib.loads(data)
-        except tomllib.TOMLDecodeError as exc:
-            raise CodebookError(f"{source}: invalid TOML: {exc}") from None
-        return cls.from_dict(doc, source=source)
+        return cls.from_dict(parse_toml(data, source), source=source)
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any], *, source: str = "<lexicon>") -> "Lexicon":

@@ -33,6 +33,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
@@ -80,8 +81,11 @@ _F, _D, _N, _L, _W, _IP, _IS, _A, _R, _M, _X = ("F", "D", "N", "L", "W", "IP", "
                                                 "X")
 
 
+@lru_cache(maxsize=65536)
 def _fold(s: str) -> str:
     """Lower case, compatibility forms (full-width letters), accents removed."""
+    if s.isascii():
+        return s.lower()
     s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", s).lower())
     return "".join(ch for ch in s if not unicodedata.combining(ch))
 
@@ -97,32 +101,43 @@ class _Units:
 
 
 def _units(doc: "Doc", parsed: Parsed | None, chars: bool, drop: frozenset[str]) -> _Units:
-    """Units of ``doc``; with ``parsed`` (the readout's parse) offsets are into its text."""
+    """Units of ``doc``; with ``parsed`` (the readout's parse) offsets are into its text.
+
+    Folding runs once per distinct normalised word, selection on NumPy arrays: Python work
+    grows with the vocabulary of the readout, not with its length (character mode aside).
+    """
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, NORM
+
+    if not len(doc):
+        empty = np.zeros(0, np.int64)
+        return _Units([], empty, empty, empty)
+    arr = doc.to_array([NORM, IS_PUNCT, IS_SPACE, LENGTH, IDX]).astype(np.int64)
+    norms = doc.to_array([NORM]).astype(np.uint64).reshape(-1)
+    idx = parsed.token_idx if parsed is not None else arr[:, 4]
+    sent = parsed.token_sent if parsed is not None else np.zeros(len(doc), np.int64)
+    keep = (arr[:, 1] == 0) & (arr[:, 2] == 0)
+    strings = doc.vocab.strings
+    folded = {h: _fold(strings[h]) for h in set(norms[keep].tolist())}
+    if not chars:
+        good = [h for h, f in folded.items()
+                if f and f not in drop and any(ch.isalnum() for ch in f)]
+        sel = np.flatnonzero(keep & np.isin(norms, np.array(good, dtype=np.uint64)))
+        return _Units([folded[h] for h in norms[sel].tolist()], idx[sel].astype(np.int64),
+                      (idx[sel] + arr[sel, 3]).astype(np.int64), sent[sel].astype(np.int64))
     words: list[str] = []
     start: list[int] = []
     end: list[int] = []
-    sent: list[int] = []
-    for tok in doc:
-        if tok.is_punct or tok.is_space:
-            continue
-        norm = _fold(tok.norm_)
-        s = int(parsed.token_sent[tok.i]) if parsed is not None else 0
-        at = int(parsed.token_idx[tok.i]) if parsed is not None else tok.idx
-        if chars:
-            n = len(tok.text)
-            for k, ch in enumerate(norm):
-                if ch.isalnum():
-                    words.append(ch)
-                    start.append(at + min(k, n - 1))
-                    end.append(at + min(k + 1, n))
-                    sent.append(s)
-        elif norm and norm not in drop and any(ch.isalnum() for ch in norm):
-            words.append(norm)
-            start.append(at)
-            end.append(at + len(tok.text))
-            sent.append(s)
+    sents: list[int] = []
+    for i in np.flatnonzero(keep).tolist():
+        at, n, s = int(idx[i]), int(arr[i, 3]), int(sent[i])
+        for k, ch in enumerate(folded[int(norms[i])]):
+            if ch.isalnum():
+                words.append(ch)
+                start.append(at + min(k, n - 1))
+                end.append(at + min(k + 1, n))
+                sents.append(s)
     return _Units(words, np.array(start, np.int64), np.array(end, np.int64),
-                  np.array(sent, np.int64))
+                  np.array(sents, np.int64))
 
 
 @dataclass(frozen=True)
@@ -292,15 +307,16 @@ def _windows(groups: list[list[_Hit]], window: int) -> list[tuple[int, int]]:
 def _formulas(lexicon: Lexicon, hits: list[_Hit], units: _Units,
               matcher: SignalMatcher) -> dict[str, Occurrences]:
     by_key: dict[tuple[str, int, str, int], list[_Hit]] = defaultdict(list)
+    sentences: dict[str, set[int]] = defaultdict(set)
     for h in hits:
         fid, vi, part = h.key.split("|")
         by_key[(fid, int(vi), part, h.sent)].append(h)
-    sentences = sorted({h.sent for h in hits})
+        sentences[fid].add(h.sent)
     out = {}
     for formula in lexicon.formulas:
         found: list[tuple[int, int, int, str | None]] = []
         for vi, variant in enumerate(formula.variants):
-            for sent in sentences:
+            for sent in sorted(sentences.get(formula.id, ())):
                 spans = [(h.start, h.end) for h in by_key.get((formula.id, vi, "P", sent), ())]
                 for ti, together in enumerate(variant.together):
                     n_groups = matcher.group_count.get(f"{formula.id}|{vi}|{ti}", 0)
@@ -321,14 +337,15 @@ def _descriptors(by_role: dict[str, list[_Hit]], units: _Units,
                  wish_window: int) -> dict[str, Occurrences]:
     """Descriptors chained to a talk noun by descriptors and fillers only (module docstring)."""
     elements = sorted(by_role[_D] + by_role[_N] + by_role[_L], key=lambda h: (h.sent, h.start))
-    wishes = by_role[_W]
+    wish_ends: dict[int, list[int]] = defaultdict(list)
+    for w in by_role[_W]:
+        wish_ends[w.sent].append(w.end)
     found: dict[str, list[tuple[int, int, int, None]]] = defaultdict(list)
     chain: list[_Hit] = []
     reach = -1
 
     def wished(first: _Hit) -> bool:
-        return any(w.sent == first.sent and w.end <= first.start
-                   and first.start - w.end < wish_window for w in wishes)
+        return any(0 <= first.start - e < wish_window for e in wish_ends.get(first.sent, ()))
 
     def close() -> None:
         if any(h.role == _N for h in chain) and not wished(chain[0]):
