@@ -19,7 +19,6 @@ from .triangulate import compare_three
 from .versions import diff_versions
 
 __all__ = [
-    "SCHEMA",
     "Analysis",
     "Codebook",
     "CodebookError",
@@ -28,6 +27,7 @@ __all__ = [
     "ParameterError",
     "Readout",
     "ReadoutDiffError",
+    "SCHEMA",
     "analyze",
     "compare",
     "compare_three",

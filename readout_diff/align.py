@@ -4,12 +4,17 @@ Two sides' summaries of one call do not follow the same order, and one sentence 
 fentanyl and Ukraine answers three sentences on the other side, so the alignment is neither
 monotone nor one-to-one. Every pair of sentences gets a score in [0, 1]::
 
-    score = 0.40 · cosine(TF-IDF of content words)          (scikit-learn)
-          + 0.20 · token_set_ratio(content words) / 100     (rapidfuzz)
-          + 0.40 · weighted Jaccard(topics, frames, numbers)
+    score = W_COS  · cosine(TF-IDF of content words)          (scikit-learn)
+          + W_FUZZ · token_set_ratio(content words) / 100     (rapidfuzz)
+          + W_SEM  · weighted Jaccard of anchors
+          + W_POS  · (1 − |relative position in a − relative position in b|)
 
-(1.0 for two sentences with the same normalised text). A pair is linked when its score reaches
-``threshold`` and it is among the ``top_k`` best of its row or of its column.
+Anchors are what two sides' summaries share even in other words or another language: topics
+(negated ones too), frames, numbers, the people a sentence names when it names two or more
+(the opening "Xi spoke with Biden"), and "the talks were described" ("candid and constructive").
+(The score is 1.0 for two sentences with the same normalised text.) A pair is linked when its
+score reaches ``threshold`` and it is among the ``top_k`` best of its row or of its column.
+The weights were chosen on the annotated corpus (``benchmarks/accuracy.py``).
 
 **Scale.** Rows of side a are scored in blocks against all of side b, with sparse matrix products
 for the cosine and the Jaccard terms. The fuzzy term is at most 0.20, so a pair whose other terms
@@ -31,7 +36,7 @@ from .model import Alignment, Analysis, Link
 
 __all__ = ["SentenceFeatures", "align", "align_features", "dense_scores", "features_for"]
 
-W_COS, W_FUZZ, W_SEM = 0.40, 0.20, 0.40
+W_COS, W_FUZZ, W_SEM, W_POS = 0.40, 0.20, 0.40, 0.0
 DEFAULT_THRESHOLD = 0.30
 DEFAULT_TOP_K = 3
 _BLOCK_ROWS = 512
@@ -99,16 +104,33 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
     strings = tuple(" ".join(w) for w in words)
     exact = tuple(" ".join(s.text.lower().split()) for s in analysis.sentences)
     anchors, topics, negated, frames = [], [], [], []
-    for s in analysis.sentences:
+    descriptors, talk_nouns = _talk_words(analysis.lang)
+    for s, sent_words in zip(analysis.sentences, words):
         t, ng, f = frozenset(s.topics), frozenset(s.negated_topics), frozenset(s.frames)
-        nums = {f"n:{x}" for x in _NUM.findall(s.text)}
-        anchors.append(frozenset({f"t:{x}" for x in t | ng} | {f"f:{x}" for x in f} | nums))
+        extra = {f"n:{x}" for x in _NUM.findall(s.text)}
+        if len(s.actors) >= 2:
+            extra.add("p:" + "|".join(s.actors))
+        if descriptors & set(sent_words) and talk_nouns & set(sent_words):
+            extra.add("d:talks")
+        anchors.append(frozenset({f"t:{x}" for x in t | ng} | {f"f:{x}" for x in f} | extra))
         topics.append(t)
         negated.append(ng)
         frames.append(f)
     return SentenceFeatures(content, strings, exact, tuple(anchors), tuple(topics),
                             tuple(negated), tuple(frames),
                             tuple(s.specifics for s in analysis.sentences))
+
+
+def _talk_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    from .cues import CUES
+    from .nlp import get_pipeline
+
+    cues = CUES.get(lang)
+    if cues is None:
+        return frozenset(), frozenset()
+    vocab = get_pipeline(lang).vocab
+    return (frozenset(vocab[w].norm_ for w in cues.descriptors),
+            frozenset(vocab[w].norm_ for w in cues.talk_nouns))
 
 
 def align(a: Analysis, b: Analysis, *, threshold: float = DEFAULT_THRESHOLD,
@@ -138,12 +160,12 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
     from rapidfuzz import fuzz
 
     scored: list[tuple[int, int, float]] = []
-    for rows, cos, sem in _blocks(fa, fb):
-        ub = W_COS * cos + W_SEM * sem + W_FUZZ
+    for rows, cos, sem, pos in _blocks(fa, fb):
+        ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
         for bi, j in zip(*np.nonzero(ub >= threshold - 1e-12)):
             i = rows[bi]
             fz = _fuzz(fuzz, fa.strings[i], fb.strings[j])
-            score = _combine(cos[bi, j], fz, sem[bi, j])
+            score = _combine(cos[bi, j], fz, sem[bi, j], pos[bi, j])
             if fa.exact[i] == fb.exact[j]:
                 score = 1.0
             if score >= threshold:
@@ -166,8 +188,8 @@ def _fuzz(fuzz: object, x: str, y: str) -> float:
     return fuzz.token_set_ratio(x, y) / 100.0  # type: ignore[attr-defined]
 
 
-def _combine(cos: float, fz: float, sem: float) -> float:
-    return float(min(1.0, max(0.0, W_COS * cos + W_FUZZ * fz + W_SEM * sem)))
+def _combine(cos: float, fz: float, sem: float, pos: float) -> float:
+    return float(min(1.0, max(0.0, W_COS * cos + W_FUZZ * fz + W_SEM * sem + W_POS * pos)))
 
 
 def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
@@ -198,7 +220,7 @@ def _anchor_matrices(fa: SentenceFeatures, fb: SentenceFeatures):
 
 
 def _blocks(fa: SentenceFeatures, fb: SentenceFeatures):
-    """Yield (row indices, cosine block, Jaccard block) for blocks of rows of side a."""
+    """Yield (row indices, cosine, Jaccard and position blocks) for blocks of rows of side a."""
     if fa.n == 0 or fb.n == 0:
         return
     xa, xb = _tfidf(fa, fb)
@@ -214,7 +236,10 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures):
         union = tot_a[lo:hi, None] + tot_b[None, :] - inter
         with np.errstate(divide="ignore", invalid="ignore"):
             sem = np.where(union > 0, inter / union, 0.0)
-        yield np.arange(lo, hi), np.clip(cos, 0.0, 1.0), sem
+        rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)
+        rel_b = np.arange(fb.n) / max(fb.n - 1, 1)
+        pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
+        yield np.arange(lo, hi), np.clip(cos, 0.0, 1.0), sem, pos
 
 
 def dense_scores(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
@@ -230,10 +255,11 @@ def dense_scores(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
         for j in range(fb.n):
             if not fa.strings[i] or not fb.strings[j]:
                 fz[i, j] = 0.0
-    for rows, cos, sem in _blocks(fa, fb):
+    for rows, cos, sem, pos in _blocks(fa, fb):
         for bi, i in enumerate(rows):
             for j in range(fb.n):
-                out[i, j] = 1.0 if fa.exact[i] == fb.exact[j] else _combine(cos[bi, j], fz[i, j], sem[bi, j])
+                out[i, j] = (1.0 if fa.exact[i] == fb.exact[j]
+                             else _combine(cos[bi, j], fz[i, j], sem[bi, j], pos[bi, j]))
     return out
 
 

@@ -196,6 +196,23 @@ def versions(
     _emit(render(result, format.value), output, [old, new])
 
 
+@app.command()
+def report(
+    results: Path = typer.Argument(..., help="A batch output file (JSONL: one comparison or error record per line)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder to write the site into (created if missing)."),
+    title: str = typer.Option("readout-diff: batch report", "--title", help="Title of the index page."),
+    chart: bool = typer.Option(True, "--chart/--no-chart", help="Draw the timeline (needs matplotlib)."),
+) -> None:
+    """Build an HTML site over a batch: a sortable index of pairs, one page per pair, a timeline."""
+    from .site import build_site
+
+    result = build_site(results, output, chart=chart, title=title)
+    for note in result.notes:
+        typer.echo(f"readout-diff: note: {note}", err=True)
+    typer.echo(f"wrote {result.index} ({result.n_pairs} pair page(s), {result.n_failed} failed"
+               f"{', timeline ' + str(result.chart) if result.chart else ''})", err=True)
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     """Entry point of the console script: library errors → one line + exit 1."""
     try:

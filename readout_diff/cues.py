@@ -32,6 +32,10 @@ class Cues:
     reporting: frozenset[str]
     #: Pronouns that continue the previous sentence's speaker.
     pronouns: frozenset[str]
+    #: Adjectives describing talks ("candid and constructive") and the nouns for talks: a
+    #: sentence with both describes the talks, which the aligner links across readouts.
+    descriptors: frozenset[str] = field(default_factory=frozenset)
+    talk_nouns: frozenset[str] = field(default_factory=frozenset)
     #: Capitalised words that are not names (for specificity counts).
     generic_titles: frozenset[str] = field(default_factory=frozenset)
     #: Max distance, in tokens, between a negation and its discussion predicate.
@@ -53,7 +57,7 @@ _EN_MODALITY = {
     **dict.fromkeys(["invite", "invitation"], "invited"),
     **dict.fromkeys(["propose", "proposal", "suggest", "should", "must", "need", "urge"],
                     "proposed"),
-    **dict.fromkeys(["hope", "wish", "forward", "like", "ready", "willing", "want", "eager",
+    **dict.fromkeys(["hope", "wish", "forward", "like", "ready", "want", "eager",
                      "desire", "look", "seek", "aim", "could", "may", "might"], "hopes"),
 }
 
@@ -71,16 +75,23 @@ CUES: dict[str, Cues] = {
                           "forthcoming will shall"),
         reporting=_words(
             "say stress note emphasize underscore underline point express welcome urge call "
-            "reaffirm reiterate raise agree discuss hope invite add indicate state make highlight "
+            "reaffirm reiterate raise agree discuss hope invite add indicate state highlight "
             "explain affirm warn ask tell propose suggest convey share look thank congratulate "
             "recall praise condemn oppose support believe think insist demand request accept "
             "acknowledge recognize encourage commit pledge vow announce declare confirm outline "
             "describe elaborate review exchange voice reject deny criticize object assure promise "
             "respond reply observe remark comment wish want seek hail applaud appreciate value "
-            "maintain expect reaffirmed agreed noted stressed said told spoke underscored "
+            "maintain expect reaffirmed agreed noted stressed said told underscored "
             "expressed welcomed urged pressed cite caution deplore lament regret"
         ),
         pronouns=_words("he she"),
+        descriptors=_words("candid constructive frank in-depth substantive pragmatic productive "
+                           "fruitful positive direct tough open honest businesslike cordial "
+                           "friendly wide-ranging extensive thorough detailed good great "
+                           "useful respectful sincere deep"),
+        talk_nouns=_words("talk talks discussion discussions conversation call exchange "
+                          "exchanges meeting dialogue communication consultation "
+                          "consultations negotiation negotiations"),
         generic_titles=_words(
             "president secretary minister premier vice general director advisor adviser "
             "ambassador chairman spokesperson state department government official leader "

@@ -26,6 +26,7 @@ Everything per token is done on NumPy arrays of normalised-word hashes; Python r
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,6 +52,7 @@ class Findings:
     speakers: tuple[str | None, ...]
     specifics: tuple[int, ...]
     commitments: tuple[Commitment, ...]
+    actors: tuple[tuple[str, ...], ...] = ()  # people named in each sentence, sorted
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,18 @@ class _CueArrays:
 
 
 @lru_cache(maxsize=16)
-def _cue_hashes(lang: str, strings_id: int) -> dict[str, np.ndarray]:
-    from spacy.strings import hash_string
+def _cue_hashes(lang: str) -> dict[str, np.ndarray]:
+    """Cue words as NORM hashes, normalised by the pipeline itself ("agenda" → "agendum")."""
+    from .nlp import get_pipeline
 
+    vocab = get_pipeline(lang).vocab
     cues = CUES[lang]
 
+    def hash_string(word: str) -> int:
+        return vocab[word].norm
+
     def h(words: frozenset[str] | tuple[str, ...]) -> np.ndarray:
-        return np.array(sorted(hash_string(w) for w in words), dtype=np.uint64)
+        return np.array(sorted({hash_string(w) for w in words}), dtype=np.uint64)
 
     mod_words = sorted(cues.modality)
     return {
@@ -96,7 +103,7 @@ def _arrays(parsed: Parsed, lang: str) -> _CueArrays:
                           empty)
     arr = doc.to_array([NORM, LIKE_NUM, IS_TITLE, IS_STOP])
     norm = arr[:, 0].astype(np.uint64)
-    h = _cue_hashes(lang, id(doc.vocab.strings))
+    h = _cue_hashes(lang)
     order = np.argsort(h["mod_keys"])
     keys, vals = h["mod_keys"][order], h["mod_vals"][order]
     pos = np.clip(np.searchsorted(keys, norm), 0, max(len(keys) - 1, 0))
@@ -171,6 +178,10 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
                                           parsed.text[c_start:end_char]))
 
     speakers = _speakers(parsed, cue, actors, compiled)
+    named: list[set[str]] = [set() for _ in range(n_sent)]
+    for m in actors:
+        if m.role == ACTOR and compiled.actor_roles.get(m.id) in ("leader", "official"):
+            named[int(parsed.token_sent[m.start])].add(m.id)
     commitments = _dedupe_commitments(commitments, speakers)
     specifics = np.zeros(n_sent, dtype=np.int64)
     inside = parsed.token_sent >= 0
@@ -181,6 +192,7 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         speakers=tuple(speakers),
         specifics=tuple(int(x) for x in specifics),
         commitments=tuple(commitments),
+        actors=tuple(tuple(sorted(x)) for x in named),
     )
 
 
@@ -284,15 +296,67 @@ class _Context:
         return None
 
 
+_PREPOSITIONS = frozenset("with to of for by from on at against between toward towards about into "
+                          "in over under than like among upon".split())
+_SKIPPABLE = frozenset("also further again then once repeatedly both all has have had would will "
+                       "firmly clearly strongly once further".split())
+_EVENT_VERBS = frozenset("meet hold have speak talk call host welcome receive visit greet join "
+                         "accompany".split())
+_SIDE_NAMES = {"cn": "Chinese side", "us": "US side"}
+_MODALS = frozenset("should must need ought have".split())
+_NARRATION_VERBS = _EVENT_VERBS | {"attend", "join", "accompany"}
+
+
+def _narrates(doc, j: int, hi: int, later: list) -> bool:
+    """Does the verb at ``j`` narrate the meeting itself: "met with X", "welcomed X",
+    "attended the meeting", "was joined by X"?"""
+    if j >= hi:
+        return False
+    if doc[j].norm_ == "be" and j + 1 < hi:
+        j += 1  # "was joined by", "was accompanied by"
+    verb = doc[j].norm_
+    if verb not in _NARRATION_VERBS:
+        return False
+    if verb in ("attend", "join", "accompany"):
+        return True
+    starts = [c[0] for c in later]
+    for i in range(j + 1, min(hi, j + 7)):
+        if i in starts and i <= j + 2:
+            return True  # a direct object that is an actor
+        if doc[i].norm_ == "with" and any(i < x <= i + 3 for x in starts):
+            return True
+    return False
+
+
+def _has_event(doc, lo: int, hi: int) -> bool:
+    return any(doc[i].norm_ in ("meet", "hold", "attend", "join", "accompany")
+               for i in range(lo, hi))
+
+
 def _speakers(parsed: Parsed, cue: _CueArrays, actors: list[Match],
               compiled: CompiledCodebook) -> list[str | None]:
-    """Who each sentence is credited to (see the module docstring)."""
+    """Who each sentence is credited to, by these rules in order:
+
+    1. an actor or pronoun directly followed by a reporting verb ("Xi *stressed*", "..., *he
+       said*", "Biden also *noted*"), or "according to X";
+    2. the sentence's subject: an actor opening the sentence (or its main clause after a
+       comma), unless the sentence narrates the meeting itself ("Biden *spoke with* Xi");
+       "Blinken and Sullivan" of one side give that side, of both sides "both sides";
+    3. within a paragraph, a sentence with no actor, or whose subject is the side of the
+       person speaking before it ("China stands ready..." in Xi's paragraph), continues that
+       person's speech.
+
+    "The President" resolves to the first holder of that title named in the readout; "he" and
+    "she" to the last person speaking; "they" to the last group speaking, else both sides.
+    """
     n_sent = len(parsed.sentences)
-    # Longest actor match wins where names overlap ("Xi Jinping" over "Xi").
     chosen: list[Match] = []
     for m in sorted(actors, key=lambda m: (m.start, -(m.end - m.start))):
         if chosen and chosen[-1].end > m.start:
-            continue
+            last = chosen[-1]
+            if last.id == m.id and m.end > last.end:  # "President Xi" + "Xi Jinping"
+                chosen[-1] = Match(last.role, last.kind, last.id, last.start, m.end)
+            continue  # otherwise the longest name wins ("Xi Jinping" over "Xi")
         chosen.append(m)
     first_seen: dict[str, int] = {}
     for m in chosen:
@@ -301,6 +365,9 @@ def _speakers(parsed: Parsed, cue: _CueArrays, actors: list[Match],
     by_sent: dict[int, list[Match]] = defaultdict(list)
     for m in chosen:
         by_sent[int(parsed.token_sent[m.start])].append(m)
+    doc = parsed.doc
+    roles = compiled.actor_roles
+    sides = compiled.actor_sides
 
     def resolve(m: Match) -> str | None:
         if m.role == ACTOR:
@@ -308,30 +375,85 @@ def _speakers(parsed: Parsed, cue: _CueArrays, actors: list[Match],
         holders = [h for h in compiled.title_holders.get(m.id, ()) if h in first_seen]
         return min(holders, key=lambda h: first_seen[h]) if holders else None
 
-    doc = parsed.doc
+    def is_person(name: str | None) -> bool:
+        return name is not None and roles.get(name) in ("leader", "official")
+
+    def next_content(i: int, hi: int) -> int:
+        while i < hi and (doc[i].norm_ in _SKIPPABLE or doc[i].text.endswith("ly")):
+            i += 1
+        return i
+
+    def coordinated(cands: list, k: int, *, backward: bool) -> str | None:
+        """The speaker of candidate k, merged with actors joined to it by "and": one side's
+        officials give that side, the two leaders "both sides"."""
+        first = k
+        while (first > 0 and cands[first - 1][1] + 1 == cands[first][0]
+               and doc[cands[first - 1][1]].norm_ in ("and", ",")):
+            first -= 1
+        names = [c[2] for c in cands[first:k + 1]]
+        if len(names) == 1 or not all(names):
+            return cands[k][2]
+        side_set = {sides.get(x) for x in names}
+        if len(side_set) == 1:
+            only = side_set.pop()
+            return _SIDE_NAMES.get(only, cands[k][2]) if only in _SIDE_NAMES else cands[k][2]
+        return "both sides"
+
     speakers: list[str | None] = []
-    previous: str | None = None
+    person: str | None = None  # last person speaking
+    group: str | None = None  # last group speaking
+    prev_end = 0
     for s in range(n_sent):
         lo, hi = parsed.sent_tokens[s]
-        found: str | None = None
-        cands = [(m.start, m.end, m) for m in by_sent.get(s, [])]
-        cands += [(i, i + 1, None) for i in range(lo, min(hi, lo + 3)) if cue.pronoun[i]]
+        start_char = parsed.sentences[s][0]
+        same_par = s > 0 and not re.search(r"\n[ \t]*\n", parsed.text[prev_end:start_char])
+        prev_end = parsed.sentences[s][1]
+        if not same_par:
+            person = None
+        cands: list[tuple[int, int, str | None, str]] = []  # start, end, name, kind
+        for m in by_sent.get(s, []):
+            cands.append((m.start, m.end, resolve(m), "actor"))
+        for i in range(lo, hi):
+            if cue.pronoun[i] or doc[i].norm_ == "they":
+                pron = doc[i].norm_
+                name = person if pron in ("he", "she") else (group or "both sides")
+                cands.append((i, i + 1, name, "pronoun"))
         cands.sort(key=lambda c: c[0])
-        starts = [c[0] for c in cands]
-        for k, (start, end, m) in enumerate(cands):
-            nxt = starts[k + 1] if k + 1 < len(starts) else hi
-            window_end = min(hi, end + 5, nxt)
+        found: str | None = None
+        narration = False
+        # 1. explicit reporting
+        for k, (start, end, name, _) in enumerate(cands):
+            j = next_content(end, hi)
             according = (start >= 2 and doc[start - 2].norm_ == "accord"
                          and doc[start - 1].norm_ == "to")
-            if according or cue.reporting[end:window_end].any():
-                if m is None:
-                    if previous and compiled.actor_roles.get(previous) in ("leader", "official"):
-                        found = previous
+            if name and (according or (j < hi and j - end <= 3 and cue.reporting[j])):
+                found = coordinated(cands, k, backward=True)
+                break
+        # 2. the subject
+        if found is None and cands:
+            start, end, name, _ = cands[0]
+            opens = start == lo or doc[start - 1].text == "," or (
+                start - lo <= 1 and doc[lo].norm_ == "the")
+            if opens and not (start > lo and doc[start - 1].norm_ in _PREPOSITIONS):
+                last = 0
+                while (last + 1 < len(cands) and cands[last + 1][0] == cands[last][1] + 1
+                       and doc[cands[last][1]].norm_ in ("and", ",")):
+                    last += 1
+                j = next_content(cands[last][1], hi)
+                if _narrates(doc, j, hi, cands[last + 1:]):
+                    narration = True  # "Biden spoke with Xi", "Xi welcomed Biden to ..."
                 else:
-                    found = resolve(m)
-                if found:
-                    break
+                    found = coordinated(cands, last, backward=True)
+                    demand = j < hi and doc[j].norm_ in _MODALS
+                    if demand and person and same_par and not is_person(found):
+                        found = person  # "The US side must ..." inside Xi's remarks
+        # 3. continuation of a person's speech in the paragraph (not narration of the meeting)
+        if (found is None and not narration and same_par and person and not cands
+                and not any(cue.disc[lo:hi]) and not _has_event(doc, lo, hi)):
+            found = person
         speakers.append(found)
-        if found:
-            previous = found
+        if is_person(found):
+            person = found
+        elif found:
+            group = found
     return speakers

@@ -51,8 +51,11 @@ class CompiledCodebook:
         self.windows: dict[str, int] = {}
         self.phrases: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.tokens: Matcher = Matcher(nlp.vocab)
+        # Titles match on lower case, not on lemmas: "the presidents" is not "the President".
+        self.titles: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.title_holders: dict[str, list[str]] = defaultdict(list)
         self.actor_roles: dict[str, str] = {}
+        self.actor_sides: dict[str, str] = {}
         for entry in codebook.entries:
             rules = entry.rules.get(lang)
             if rules is None:
@@ -64,15 +67,32 @@ class CompiledCodebook:
                                   (EXCLUDE, rules.exclude)):
                 self._add_phrases(f"{role}|{entry.kind}|{entry.id}", phrases)
             if rules.patterns:
-                self.tokens.add(f"{HIT}|{entry.kind}|{entry.id}", [list(p) for p in rules.patterns])
+                self.tokens.add(f"{HIT}|{entry.kind}|{entry.id}",
+                                [[self._normalise(tok) for tok in p] for p in rules.patterns])
         for actor in codebook.actors:
             self.actor_roles[actor.name] = actor.role
+            self.actor_sides[actor.name] = actor.side
             self._add_phrases(f"{ACTOR}|actor|{actor.name}", actor.names.get(lang, ()))
             for title in actor.titles:
                 self.title_holders[title].append(actor.name)
         for title in self.title_holders:
             # "the President" / "The President": resolved later to the first holder mentioned.
-            self._add_phrases(f"{TITLE}|title|{title}", [f"the {title}"])
+            docs = [self.nlp.make_doc(f"the {title}")]
+            self.titles.add(f"{TITLE}|title|{title}", docs)
+
+    def _normalise(self, token: dict) -> dict:
+        """NORM values in token patterns go through the pipeline's normaliser, like the text,
+        so a pattern author writes plain words ("agenda", "meetings") and still matches."""
+        value = token.get("NORM")
+        if value is None:
+            return dict(token)
+        norm = lambda w: self.nlp.vocab[w].norm_ if isinstance(w, str) else w  # noqa: E731
+        if isinstance(value, str):
+            value = norm(value)
+        elif isinstance(value, dict):
+            value = {op: [norm(w) for w in ws] if isinstance(ws, list) else ws
+                     for op, ws in value.items()}
+        return {**token, "NORM": value}
 
     def _add_phrases(self, key: str, phrases: Iterable[str]) -> None:
         docs = [self.nlp.make_doc(p) for p in phrases]
@@ -85,7 +105,7 @@ class CompiledCodebook:
         doc = parsed.doc
         strings = doc.vocab.strings
         sent = parsed.token_sent
-        found = self.phrases(doc) + (self.tokens(doc) if len(self.tokens) else [])
+        found = self.phrases(doc) + self.titles(doc) + (self.tokens(doc) if len(self.tokens) else [])
         out = []
         for match_id, start, end in found:
             s = sent[start]

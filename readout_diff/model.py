@@ -122,12 +122,13 @@ class Sentence:
     speaker: str | None = None
     mentions: tuple[Mention, ...] = ()
     specifics: int = 0  # numbers, dates and named people/places in the sentence
+    actors: tuple[str, ...] = ()  # people named in the sentence (codebook actors)
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text,
                 "topics": list(self.topics), "frames": list(self.frames),
                 "negated_topics": list(self.negated_topics), "speaker": self.speaker,
-                "specifics": self.specifics,
+                "specifics": self.specifics, "actors": list(self.actors),
                 "mentions": [m.to_dict() for m in self.mentions]}
 
     @classmethod
@@ -135,7 +136,7 @@ class Sentence:
         return cls(index, int(d["start"]), int(d["end"]), d["text"], tuple(d.get("topics", ())),
                    tuple(d.get("frames", ())), tuple(d.get("negated_topics", ())),
                    d.get("speaker"), tuple(Mention.from_dict(m) for m in d.get("mentions", ())),
-                   int(d.get("specifics", 0)))
+                   int(d.get("specifics", 0)), tuple(d.get("actors", ())))
 
 
 @dataclass(frozen=True)

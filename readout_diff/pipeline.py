@@ -109,10 +109,12 @@ def _analyze(readout: Readout, codebook: Codebook | None, lang: str,
             index=i, start=start, end=end, text=" ".join(text[start:end].split()),
             topics=tuple(topics), frames=tuple(frames), negated_topics=tuple(negated),
             speaker=found.speakers[i], mentions=mentions, specifics=found.specifics[i],
+            actors=found.actors[i],
         ))
     n = max(len(sentences), 1)
     topics = {
-        k: TopicStat(mentions=len(v), share=len(set(v)) / n, sentences=tuple(sorted(set(v))))
+        k: TopicStat(mentions=len(v), share=round(len(set(v)) / n, 6),
+                     sentences=tuple(sorted(set(v))))
         for k, v in sorted(topic_hits.items())
     }
     frames = {k: FrameStat(mentions=len(v), sentences=tuple(sorted(set(v))))

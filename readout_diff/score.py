@@ -81,9 +81,11 @@ def scores(a: Analysis, b: Analysis, alignment: Alignment) -> Scores:
     coverage = 1.0 if total == 0 else linked / total
     gap = (GAP_WEIGHTS["topics"] * (1 - tj) + GAP_WEIGHTS["frames"] * (1 - fj)
            + GAP_WEIGHTS["emphasis"] * emph + GAP_WEIGHTS["alignment"] * (1 - coverage))
+    # Rounded once here, so a result read back from JSON equals the one computed.
     return Scores(
-        topic_jaccard=tj, frame_jaccard=fj, emphasis_divergence=emph, alignment_coverage=coverage,
-        breadth_balance=_balance(a.breadth, b.breadth),
-        specificity_balance=_balance(a.specificity, b.specificity),
-        gap_score=min(1.0, max(0.0, gap)),
+        topic_jaccard=round(tj, 6), frame_jaccard=round(fj, 6),
+        emphasis_divergence=round(emph, 6), alignment_coverage=round(coverage, 6),
+        breadth_balance=round(_balance(a.breadth, b.breadth), 6),
+        specificity_balance=round(_balance(a.specificity, b.specificity), 6),
+        gap_score=round(min(1.0, max(0.0, gap)), 6),
     )

@@ -40,7 +40,7 @@ _NEVER_SPLIT = frozenset(
 _MAYBE_SPLIT = frozenset("u.s u.k u.n e.u p.r.c d.c jr sr inc ltd co corp etc a.m p.m".split())
 _OPENERS = frozenset(
     """the this that these those they he she it we i both in on at during after before while as
-    but and however also there such his her their our its a an president secretary china
+    but and however also there such his her their our its a an
     according following earlier later meanwhile separately further furthermore""".split()
 )
 _FUNCTION_WORDS = frozenset(

@@ -264,6 +264,8 @@ class OrderDiff:
     def __post_init__(self) -> None:
         object.__setattr__(self, "rank_a", _frozen(self.rank_a))
         object.__setattr__(self, "rank_b", _frozen(self.rank_b))
+        if self.kendall_tau is not None:
+            object.__setattr__(self, "kendall_tau", _r(self.kendall_tau))
 
     def to_dict(self) -> dict[str, Any]:
         return {"first_a": self.first_a, "first_b": self.first_b, "shared": list(self.shared),
@@ -289,6 +291,11 @@ class TermScore:
     count_b: int
     delta: float
     z: float
+
+    def __post_init__(self) -> None:
+        # Rounded as in JSON, so a result equals its own round trip.
+        object.__setattr__(self, "delta", _r(self.delta))
+        object.__setattr__(self, "z", _r(self.z))
 
     def to_dict(self) -> dict[str, Any]:
         return {"term": self.term, "a": self.count_a, "b": self.count_b,

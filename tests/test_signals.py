@@ -190,14 +190,21 @@ def test_topic_order_and_kendall_tau():
 
 
 def test_voice_share_counts_words_of_credited_sentences():
-    a = analyze("Xi stressed that Taiwan is a red line. Biden said the US wants peace. "
-                "The weather was fine.")
-    v = a.signals.voice
-    assert v.words == {"cn": 8, "us": 6}
-    assert v.total == 18 and v.attributed == 14
-    assert v.share["cn"] == pytest.approx(8 / 14)
+    from readout_diff.model import Sentence
+
+    said = [("Xi stressed that Taiwan is a red line.", "Xi Jinping"),
+            ("Biden said the US wants peace.", "Joe Biden"),
+            ("The two sides agreed to talk again.", "both sides"),
+            ("The weather was fine.", None)]
+    a = Analysis("x", "en", tuple(Sentence(i, 0, 0, t, speaker=who)
+                                  for i, (t, who) in enumerate(said)), {}, (), {})
+    v = voice_share(a, codebook=Codebook.default())
+    assert v.words == {"cn": 8, "us": 6, "both": 7}
+    assert v.total == 25 and v.attributed == 21
+    assert v.share["cn"] == pytest.approx(8 / 21)
     assert v.dominant == "cn"
-    assert voice_share(a, codebook=Codebook.default()) == v
+    s = analyze("Xi stressed that Taiwan is a red line.\n\nBiden said the US wants peace.").signals
+    assert s.voice.words == {"cn": 8, "us": 6}
 
 
 def test_count_words_per_language():
@@ -277,7 +284,7 @@ def test_signals_round_trip_through_json():
         <= set(d["signals"])
     back = Comparison.from_dict(d)
     assert back.to_dict() == d
-    assert back.signals == Comparison.from_dict(back.to_dict()).signals
+    assert back.signals == c.signals
     assert back.a.signals == c.a.signals and back.b.signals == c.b.signals
     assert Analysis.from_dict(c.a.to_dict()).to_dict() == c.a.to_dict()
 

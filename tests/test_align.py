@@ -1,0 +1,50 @@
+"""Alignment: many-to-many links, unaligned sentences, fast path equal to the dense reference."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import readout_diff.align as align_mod
+from readout_diff import analyze
+from readout_diff.align import align, dense_scores, features_for, links_from_dense
+
+from .strategies import readout_text
+
+
+def test_one_sentence_answers_several():
+    a = analyze("The two sides discussed trade, fentanyl and Ukraine.")
+    b = analyze("They discussed trade. They discussed fentanyl. They discussed Ukraine. "
+                "The weather was fine.")
+    al = align(a, b)
+    assert {(l.a, l.b) for l in al.links} == {(0, 0), (0, 1), (0, 2)}
+    assert al.unaligned_b == (3,)
+    assert all(l.relation == "a_more_specific" for l in al.links)
+
+
+def test_contradiction_when_one_side_denies():
+    a = analyze("The leaders discussed Taiwan at length.")
+    b = analyze("Taiwan did not come up.")
+    assert [l.relation for l in align(a, b).links] == ["contradictory"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(readout_text, readout_text, st.sampled_from([1, 2, 3]))
+def test_blocked_fast_path_equals_dense_reference(x, y, block_rows):
+    fa, fb = features_for(analyze(x)), features_for(analyze(y))
+    old = align_mod._BLOCK_ROWS
+    align_mod._BLOCK_ROWS = block_rows  # force several blocks on small inputs
+    try:
+        fast = align_mod.align_features(fa, fb)
+    finally:
+        align_mod._BLOCK_ROWS = old
+    dense = links_from_dense(dense_scores(fa, fb), fa, fb)
+    assert fast == dense
+
+
+def test_medium_case_fast_equals_dense():
+    base = ["The leaders discussed trade and tariffs.", "Xi stressed mutual respect.",
+            "They agreed to meet at APEC.", "Fentanyl cooperation was reviewed.",
+            "The sides exchanged views on Taiwan.", "Nothing was said about Iran."]
+    x = " ".join(base[i % 6] for i in range(60))
+    y = " ".join(base[(i * 5) % 6] for i in range(45))
+    fa, fb = features_for(analyze(x)), features_for(analyze(y))
+    assert align_mod.align_features(fa, fb) == links_from_dense(dense_scores(fa, fb), fa, fb)

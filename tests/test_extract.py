@@ -1,0 +1,103 @@
+"""Topics, frames, negation, exclusions, future cues, commitments and speakers."""
+
+import pytest
+
+from readout_diff import analyze
+
+
+@pytest.mark.parametrize("text", [
+    "The two presidents did not discuss Ukraine or Iran.",
+    "Ukraine and Iran did not come up.",
+    "Nothing was discussed concerning Ukraine or Iran.",
+    "There was no discussion of Ukraine or of Iran.",
+    "Neither Ukraine nor Iran was on the agenda.",
+    "The leaders made no mention of Ukraine and Iran.",
+    "Ukraine and Iran were not raised during the call.",
+    "Iran and Ukraine weren't discussed.",
+])
+def test_negated_topics_in_the_ways_people_write_it(text):
+    a = analyze("The leaders discussed trade. " + text)
+    assert "ukraine" in a.negated_topics and "middle_east" in a.negated_topics
+    assert "ukraine" not in a.topics and "middle_east" not in a.topics
+    assert "trade" in a.topics
+
+
+def test_negation_stays_in_its_clause():
+    a = analyze("The leaders discussed trade but did not discuss Taiwan.")
+    assert "trade" in a.topics and a.negated_topics == ("taiwan",)
+
+
+def test_a_reported_denial_of_intent_is_not_a_negated_topic():
+    a = analyze("Biden said the US does not seek to change China's system or to support "
+                "Taiwan independence.")
+    assert "taiwan" in a.topics and not a.negated_topics
+
+
+def test_topic_both_present_and_negated_counts_as_present():
+    a = analyze("They discussed Taiwan at length. Arms sales to Taiwan did not come up.")
+    assert "taiwan" in a.topics and "taiwan" not in a.negated_topics
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("Trade Representative Jamieson Greer joined the call.", "trade"),
+    ("An official of the Taiwan Affairs Office was present.", "taiwan"),
+    ("Special Presidential Envoy for Climate John Kerry attended.", "climate"),
+    ("The leaders met on the sidelines of the APEC summit.", "leader_meeting"),
+])
+def test_topic_words_in_names_and_occasions(text, absent):
+    assert absent not in analyze(text).topics
+
+
+def test_inflections_and_british_spelling():
+    a = analyze("The defence ministers organised talks on tariffs; China's semiconductor "
+                "industry and the Taiwan Strait were stressed.")
+    assert {"trade", "export_controls", "taiwan", "military_channels"} <= set(a.topics)
+
+
+@pytest.mark.parametrize("text,kind,modality", [
+    ("The two leaders agreed to meet at the APEC summit.", "meeting", "agreed"),
+    ("Trump will visit China early next year.", "visit", "will"),
+    ("Xi invited Trump to visit Beijing.", "visit", "invited"),
+    ("The two sides hope to hold further talks.", "talks", "will"),
+    ("They will speak again by phone.", "call", "will"),
+])
+def test_commitments(text, kind, modality):
+    a = analyze(text)
+    assert [(c.kind, c.modality) for c in a.commitments] == [(kind, modality)]
+
+
+def test_past_meeting_is_not_a_commitment():
+    a = analyze("Xi visited the United States in 2015. The two leaders met in Bali.")
+    assert not a.commitments
+    assert not {"state_visit", "leader_meeting"} & set(a.topics)
+
+
+def test_speakers():
+    a = analyze("President Biden spoke with President Xi Jinping. Xi stressed that Taiwan is a "
+                "red line. He added that China opposes tariffs. The two sides agreed to keep in "
+                "touch. The President raised concerns about fentanyl.")
+    assert [s.speaker for s in a.sentences] == [
+        None, "Xi Jinping", "Xi Jinping", "both sides", "Joe Biden"]
+
+
+def test_frames():
+    a = analyze("The two sides should respect each other and pursue win-win cooperation. "
+                "Xi recalled the wartime alliance of the two peoples. Both sides should manage "
+                "differences and keep the relationship stable. Taiwan is a core interest. "
+                "China firmly opposes unilateral sanctions. The teams made progress.")
+    assert set(a.frames) >= {"equality_respect", "shared_history", "stability", "core_interests",
+                             "grievance", "deliverables"}
+
+
+def test_topic_stats():
+    a = analyze("Trade came first. Then fentanyl. Trade again, and tariffs.")
+    t = a.topics["trade"]
+    assert t.sentences == (0, 2) and t.first == 0 and t.share == pytest.approx(2 / 3)
+    assert t.mentions == 3
+
+
+def test_mentions_point_into_the_text():
+    text = "The leaders discussed\ntariffs and fentanyl."
+    a = analyze(text)
+    spans = {text[m.start:m.end] for s in a.sentences for m in s.mentions}
+    assert spans == {"tariffs", "fentanyl"}
