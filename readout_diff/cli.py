@@ -78,15 +78,17 @@ def analyze(
     codebook: Optional[Path] = CodebookOpt,
     lang: Lang = LangOpt,
     output: Optional[Path] = OutputOpt,
+    formulas: Optional[Path] = FormulasOpt,
 ) -> None:
-    """Analyse one readout: topics, negated topics, frames, speakers, commitments."""
+    """Analyse one readout: topics, negated topics, frames, speakers, commitments, signals."""
     from .pipeline import analyze as run
     from .readers import load_readout
     from .report import render
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = run(load_readout(file), codebook=_codebook(codebook), lang=lang.value)
+        result = run(load_readout(file), codebook=_codebook(codebook), lang=lang.value,
+                     lexicon=_lexicon(formulas))
     _show_warnings(caught)
     _emit(render(result, format.value), output, [file])
 
