@@ -15,6 +15,8 @@ from .model import SCHEMA, Analysis, Comparison, Readout
 from .pipeline import analyze, compare
 from .readers import load_readout
 from .report import render
+from .triangulate import compare_three
+from .versions import diff_versions
 
 __all__ = [
     "Analysis",
@@ -28,6 +30,8 @@ __all__ = [
     "SCHEMA",
     "analyze",
     "compare",
+    "compare_three",
+    "diff_versions",
     "load_readout",
     "render",
 ]

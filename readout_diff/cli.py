@@ -65,6 +65,8 @@ def _emit(text: str, output: Optional[Path], inputs: list[Path]) -> None:
 
 
 CodebookOpt = typer.Option(None, "--codebook", help="A codebook TOML file (default: the shipped US–China one).")
+FormulasOpt = typer.Option(None, "--formulas", help="A formulas lexicon TOML file (default: the shipped one; docs/signals.md).")
+BackgroundOpt = typer.Option(None, "--background", help="A folder of earlier readouts: the prior of the emphasis statistics.")
 OutputOpt = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout.")
 LangOpt = typer.Option(Lang.auto, "--lang", help="Language of the readouts: auto-detect, en or zh.")
 
@@ -76,15 +78,17 @@ def analyze(
     codebook: Optional[Path] = CodebookOpt,
     lang: Lang = LangOpt,
     output: Optional[Path] = OutputOpt,
+    formulas: Optional[Path] = FormulasOpt,
 ) -> None:
-    """Analyse one readout: topics, negated topics, frames, speakers, commitments."""
+    """Analyse one readout: topics, negated topics, frames, speakers, commitments, signals."""
     from .pipeline import analyze as run
     from .readers import load_readout
     from .report import render
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = run(load_readout(file), codebook=_codebook(codebook), lang=lang.value)
+        result = run(load_readout(file), codebook=_codebook(codebook), lang=lang.value,
+                     lexicon=_lexicon(formulas))
     _show_warnings(caught)
     _emit(render(result, format.value), output, [file])
 
@@ -93,24 +97,41 @@ def analyze(
 def compare(
     a: Path = typer.Argument(..., help="Readout of side a (e.g. the Chinese readout)."),
     b: Path = typer.Argument(..., help="Readout of side b (e.g. the US readout)."),
+    c: Optional[Path] = typer.Argument(None, help="Three witnesses: a is the original, b its translation, c the other side's readout."),
     label_a: Optional[str] = typer.Option(None, "--label-a", help="Label of side a (default: file stem)."),
     label_b: Optional[str] = typer.Option(None, "--label-b", help="Label of side b (default: file stem)."),
+    label_c: Optional[str] = typer.Option(None, "--label-c", help="Label of readout c (default: file stem)."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     codebook: Optional[Path] = CodebookOpt,
     lang: Lang = LangOpt,
     output: Optional[Path] = OutputOpt,
+    formulas: Optional[Path] = FormulasOpt,
+    background: Optional[Path] = BackgroundOpt,
 ) -> None:
-    """Compare two readouts of one event: gaps, aligned sentences, scores."""
+    """Compare two readouts of one event: gaps, aligned sentences, scores, signals.
+
+    With three readouts (A B C), separate translation drift (A↔B) from disagreement (B↔C).
+    """
     from .pipeline import compare as run
     from .readers import load_readout
     from .report import render
 
+    inputs = [a, b] + ([c] if c is not None else [])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = run(load_readout(a), load_readout(b), label_a=label_a, label_b=label_b,
-                     codebook=_codebook(codebook), lang=lang.value)
+        cb, lex = _codebook(codebook), _lexicon(formulas)
+        bg = _background(background, cb, lang.value, inputs)
+        if c is None:
+            result = run(load_readout(a), load_readout(b), label_a=label_a, label_b=label_b,
+                         codebook=cb, lang=lang.value, lexicon=lex, background=bg)
+        else:
+            from .triangulate import compare_three
+
+            ra, rb, rc = (load_readout(p, label=x) for p, x in zip(inputs, (label_a, label_b, label_c)))
+            result = compare_three(ra, rb, rc, codebook=cb, lang=lang.value, lexicon=lex,
+                                   background=bg)
     _show_warnings(caught)
-    _emit(render(result, format.value), output, [a, b])
+    _emit(render(result, format.value), output, inputs)
 
 
 @app.command("codebook")
@@ -137,6 +158,44 @@ def codebook_cmd(
         typer.echo(f"{e.kind:<6} {e.id:<22} {(e.label + flag)[:40]:<40} "
                    + " ".join(f"{n:>4}" for n in counts))
     typer.echo(f"{len(cb.topics)} topics, {len(cb.frames)} frames, {len(cb.actors)} actors")
+
+
+def _lexicon(path: Optional[Path]):
+    from .formulas import Lexicon
+
+    return Lexicon.load(path) if path else None
+
+
+def _background(folder: Optional[Path], codebook, lang: str, inputs: list[Path]):
+    if folder is None:
+        return None
+    from .emphasis import load_background
+
+    return load_background(folder, codebook=codebook, lang=lang, exclude=tuple(inputs))
+
+
+@app.command()
+def versions(
+    old: Path = typer.Argument(..., help="The earlier version of a readout."),
+    new: Path = typer.Argument(..., help="The later version of the same readout."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="Output format (text, markdown or json)."),
+    codebook: Optional[Path] = CodebookOpt,
+    lang: Lang = LangOpt,
+    output: Optional[Path] = OutputOpt,
+    formulas: Optional[Path] = FormulasOpt,
+    similarity: float = typer.Option(0.6, "--similarity", help="Least similarity (0–1) for an edited sentence to count as changed."),
+) -> None:
+    """Compare two versions of one readout: sentences added, removed, changed, moved."""
+    from .readers import load_readout
+    from .report import render
+    from .versions import diff_versions
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = diff_versions(load_readout(old), load_readout(new), codebook=_codebook(codebook),
+                               lang=lang.value, lexicon=_lexicon(formulas), similarity=similarity)
+    _show_warnings(caught)
+    _emit(render(result, format.value), output, [old, new])
 
 
 @app.command()

@@ -152,32 +152,40 @@ class Codebook:
     @classmethod
     def load(cls, path: str | Path) -> "Codebook":
         """Load and validate a codebook file; raise CodebookError naming file, entry and problem."""
-        path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise CodebookError(f"{path}: no such codebook file") from None
-        except OSError as exc:
-            raise CodebookError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-        return cls.from_toml(raw, source=str(path))
+        return cls.from_toml(read_data_file(path, "codebook"), source=str(path))
 
     @classmethod
     def from_toml(cls, data: bytes | str, *, source: str = "<codebook>") -> "Codebook":
-        if isinstance(data, bytes):
-            try:
-                data = data.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise CodebookError(f"{source}: not UTF-8 text (byte {exc.start})") from None
-        try:
-            doc = tomllib.loads(data)
-        except tomllib.TOMLDecodeError as exc:
-            # tomllib's message carries "(at line N, column M)"; duplicate ids land here too.
-            raise CodebookError(f"{source}: invalid TOML: {exc}") from None
-        return cls.from_dict(doc, source=source)
+        return cls.from_dict(parse_toml(data, source), source=source)
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any], *, source: str = "<codebook>") -> "Codebook":
         return _Validator(source).codebook(doc)
+
+
+def read_data_file(path: str | Path, kind: str) -> bytes:
+    """The bytes of a codebook-like data file; CodebookError naming it when it cannot be read."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CodebookError(f"{path}: no such {kind} file") from None
+    except OSError as exc:
+        raise CodebookError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def parse_toml(data: bytes | str, source: str) -> dict[str, Any]:
+    """A TOML document (UTF-8, BOM allowed); CodebookError naming ``source`` when it is not."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CodebookError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        return tomllib.loads(data)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message carries "(at line N, column M)"; duplicate ids land here too.
+        raise CodebookError(f"{source}: invalid TOML: {exc}") from None
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
+from .signal_types import ComparisonSignals, ReadoutSignals
+
 SCHEMA = "readout-diff/1"
 
 __all__ = [
@@ -216,6 +218,7 @@ class Analysis:
     commitments: tuple[Commitment, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
     source: str | None = None
+    signals: ReadoutSignals | None = None  # formulas, initiator, format, ... (docs/signals.md)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "topics", _frozen_map(self.topics))
@@ -256,6 +259,7 @@ class Analysis:
             "negated_topics": list(self.negated_topics),
             "frames": {k: v.to_dict() for k, v in sorted(self.frames.items())},
             "commitments": [c.to_dict() for c in self.commitments],
+            **({"signals": self.signals.to_dict()} if self.signals is not None else {}),
         }
 
     @classmethod
@@ -270,6 +274,7 @@ class Analysis:
             commitments=tuple(Commitment.from_dict(c) for c in d.get("commitments", ())),
             meta=d.get("meta") or {},
             source=d.get("source"),
+            signals=ReadoutSignals.from_dict(d["signals"]) if d.get("signals") else None,
         )
 
     def to_json(self, **kwargs: Any) -> str:
@@ -369,6 +374,7 @@ class Comparison:
     alignment: Alignment
     gaps: Gaps
     scores: Scores
+    signals: ComparisonSignals | None = None  # formulas, initiator, emphasis, ... (docs/signals.md)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``readout-diff/1`` JSON object (plain dicts, lists, strings and numbers)."""
@@ -381,6 +387,7 @@ class Comparison:
             "unaligned": {"a": list(self.alignment.unaligned_a),
                           "b": list(self.alignment.unaligned_b)},
             "scores": self.scores.to_dict(),
+            **({"signals": self.signals.to_dict()} if self.signals is not None else {}),
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -401,6 +408,7 @@ class Comparison:
                                 tuple(unaligned.get("a", ())), tuple(unaligned.get("b", ()))),
             gaps=Gaps.from_dict(d["gaps"]),
             scores=Scores.from_dict(d["scores"]),
+            signals=ComparisonSignals.from_dict(d["signals"]) if d.get("signals") else None,
         )
 
     def _repr_html_(self) -> str:  # Jupyter

@@ -7,7 +7,8 @@ score, parsing each readout once and reusing the parse for the aligner's feature
 from __future__ import annotations
 
 import os
-from typing import Union
+from dataclasses import replace
+from typing import TYPE_CHECKING, Union
 
 from .align import DEFAULT_THRESHOLD, DEFAULT_TOP_K, SentenceFeatures, align_features, features_for
 from .codebook import Codebook
@@ -19,6 +20,10 @@ from .model import Analysis, Comparison, FrameStat, Readout, Sentence, TopicStat
 from .nlp import parse
 from .readers import load_readout
 from .score import gaps, scores
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .emphasis import Background
+    from .formulas import Lexicon
 
 __all__ = ["DEFAULT_MAX_SENTENCES", "ReadoutLike", "analyze", "compare"]
 
@@ -50,6 +55,7 @@ def analyze(
     lang: str = "auto",
     label: str | None = None,
     max_sentences: int = DEFAULT_MAX_SENTENCES,
+    lexicon: "Lexicon | None" = None,
 ) -> Analysis:
     """Find the topics, frames, negations, speakers and commitments of one readout.
 
@@ -61,11 +67,12 @@ def analyze(
     (['trade'], ('ukraine',))
     """
     return _analyze(_as_readout(readout, label, lang, "analyze"), codebook, lang,
-                    max_sentences)[0]
+                    max_sentences, lexicon)[0]
 
 
 def _analyze(readout: Readout, codebook: Codebook | None, lang: str,
-             max_sentences: int) -> tuple[Analysis, SentenceFeatures]:
+             max_sentences: int, lexicon: "Lexicon | None" = None
+             ) -> tuple[Analysis, SentenceFeatures]:
     if isinstance(max_sentences, bool) or not isinstance(max_sentences, int) or max_sentences < 1:
         raise ParameterError.invalid("max_sentences", "analyze", "a positive int", max_sentences)
     codebook = codebook or Codebook.default()
@@ -117,7 +124,17 @@ def _analyze(readout: Readout, codebook: Codebook | None, lang: str,
         negated_topics=tuple(sorted(set(topic_negated) - set(topics))), frames=frames,
         commitments=found.commitments, meta=readout.meta, source=readout.source,
     )
+    analysis = _with_signals(analysis, parsed, lang, codebook, lexicon)
     return analysis, features_for(analysis, parsed)
+
+
+def _with_signals(analysis: Analysis, parsed: object, lang: str, codebook: Codebook,
+                  lexicon: "Lexicon | None") -> Analysis:
+    """The analysis with its diplomatic signals (formulas, initiator, ...: docs/signals.md)."""
+    from .signals import readout_signals
+
+    return replace(analysis, signals=readout_signals(parsed, analysis, lang=lang,
+                                                     codebook=codebook, lexicon=lexicon))
 
 
 def compare(
@@ -131,10 +148,14 @@ def compare(
     threshold: float = DEFAULT_THRESHOLD,
     top_k: int = DEFAULT_TOP_K,
     max_sentences: int = DEFAULT_MAX_SENTENCES,
+    lexicon: "Lexicon | None" = None,
+    background: "Background | None" = None,
 ) -> Comparison:
     """Compare two readouts of one event: gaps, aligned sentences and scores.
 
     Labels default to the readouts' own (a file's stem) or ``"a"`` and ``"b"`` for strings.
+    ``background`` (:func:`readout_diff.emphasis.load_background`) informs the prior of the
+    emphasis statistics in ``signals.emphasis``; ``lexicon`` replaces the shipped formulas.
 
     >>> c = compare("Xi stressed mutual respect. The two sides discussed trade.",
     ...             "The leaders discussed trade and fentanyl.", label_a="cn", label_b="us")
@@ -147,8 +168,22 @@ def compare(
         ra = Readout(ra.text, label="a", lang=ra.lang, meta=ra.meta, source=ra.source)
     if label_b is None and not isinstance(b, (Readout, os.PathLike)):
         rb = Readout(rb.text, label="b", lang=rb.lang, meta=rb.meta, source=rb.source)
-    an_a, fa = _analyze(ra, codebook, lang, max_sentences)
-    an_b, fb = _analyze(rb, codebook, lang, max_sentences)
+    an_a, fa = _analyze(ra, codebook, lang, max_sentences, lexicon)
+    an_b, fb = _analyze(rb, codebook, lang, max_sentences, lexicon)
+    return _compare_analysed(an_a, fa, an_b, fb, threshold=threshold, top_k=top_k,
+                             background=background)
+
+
+def _compare_analysed(an_a: Analysis, fa: SentenceFeatures, an_b: Analysis, fb: SentenceFeatures,
+                      *, threshold: float, top_k: int,
+                      background: "Background | None" = None) -> Comparison:
+    """Align, score and read the signals of two analysed readouts (shared by compare_three)."""
+    from .emphasis import emphasis, word_counts
+    from .signals import compare_signals
+
     alignment = align_features(fa, fb, threshold=threshold, top_k=top_k)
+    emph = emphasis(an_a, an_b, words_a=word_counts(fa), words_b=word_counts(fb),
+                    background=background)
     return Comparison(a=an_a, b=an_b, alignment=alignment, gaps=gaps(an_a, an_b),
-                      scores=scores(an_a, an_b, alignment))
+                      scores=scores(an_a, an_b, alignment),
+                      signals=compare_signals(an_a, an_b, emphasis=emph))

@@ -12,6 +12,7 @@ import importlib
 import json
 from typing import Callable, Union
 
+from . import signal_report
 from .errors import ParameterError
 from .model import Analysis, Comparison
 
@@ -38,6 +39,9 @@ def render(obj: Renderable, fmt: str = "text") -> str:
     target = _REGISTRY.get(fmt)
     if target is None:
         raise ParameterError.invalid("fmt", "render", f"one of {FORMATS}", fmt)
+    extra = signal_report.render_extra(obj, fmt)  # three witnesses, versions (docs/signals.md)
+    if extra is not None:
+        return extra
     if not isinstance(obj, (Comparison, Analysis)):
         raise ParameterError.invalid("obj", "render", "a Comparison or an Analysis",
                                      type(obj).__name__)
@@ -100,6 +104,7 @@ def render_text(obj: Renderable) -> str:
                              + [f"~{x}" for x in s.frames])
             who = f" [{s.speaker}]" if s.speaker else ""
             lines.append(f"    s{s.index}{who} {{{tags}}} {_clip(s.text)}")
+        lines += signal_report.analysis_lines(obj)
         return "\n".join(lines) + "\n"
     c = obj
     a, b, g, sc = c.a, c.b, c.gaps, c.scores
@@ -144,6 +149,7 @@ def render_text(obj: Renderable) -> str:
         lines.append(f"  {k:<22} {v:.3f}")
     lines.append(f"  breadth                {la}: {a.breadth}  {lb}: {b.breadth}")
     lines.append(f"  specificity            {la}: {a.specificity:.2f}  {lb}: {b.specificity:.2f}")
+    lines += signal_report.comparison_lines(c)
     return "\n".join(lines) + "\n"
 
 
@@ -163,6 +169,7 @@ def render_markdown(obj: Renderable) -> str:
                 for k, v in a.topics.items()]
         out += ["", f"**Negated:** {_ids(a.negated_topics)}  ", f"**Frames:** {_ids(list(a.frames))}",
                 ""]
+        out += signal_report.analysis_markdown(a)
         return "\n".join(out) + "\n"
     c = obj
     a, b, g, sc = c.a, c.b, c.gaps, c.scores
@@ -200,4 +207,5 @@ def render_markdown(obj: Renderable) -> str:
         out.append(f"- **{_md_cell(an.label)}**: {items or '—'}")
     out += ["", "## Scores", "", "| score | value |", "|---|---:|"]
     out += [f"| {k} | {v:.3f} |" for k, v in sc.to_dict().items()]
+    out += [""] + signal_report.comparison_markdown(c)
     return "\n".join(out) + "\n"
