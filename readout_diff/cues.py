@@ -101,7 +101,7 @@ _EN_MODALITY = {
     **dict.fromkeys(["propose", "proposal", "suggest", "should", "must", "need", "urge"],
                     "proposed"),
     **dict.fromkeys(["hope", "forward", "like", "ready", "want", "eager",
-                     "desire", "look", "seek", "aim", "could", "may", "might"], "hopes"),
+                     "desire", "look", "seek", "aim"], "hopes"),
 }
 
 CUES: dict[str, Cues] = {

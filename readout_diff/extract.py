@@ -373,10 +373,21 @@ class _Context:
             return not self.cue.context_break[first + 1:last + 1].any() and \
                 not self.cue.brk[first + 1:last + 1].any()
 
-        dc = min((dist(x) for x in context if near(x)), default=None)
+        ctx = [x for x in context if near(x) and dist(x) < 10**9]
+        blk = [x for x in block if near(x)]
+        dc = min((dist(x) for x in ctx), default=None)
         if dc is None or dc > window:
             return False
-        db = min((dist(x) for x in block if near(x)), default=None)
+        # A block phrase before the hit with no context between them is the subject ("*Secretary*
+        # Blinken will travel to China ... the leaders' discussions"): it wins.
+        before_b = [x for x in blk if x.end <= m.start]
+        if before_b:
+            nearest_b = max(x.end for x in before_b)
+            if not any(nearest_b <= x.start and x.end <= m.start for x in ctx):
+                near_ctx_before = [x for x in ctx if x.end <= m.start]
+                if not near_ctx_before or max(x.end for x in near_ctx_before) < nearest_b:
+                    return False
+        db = min((dist(x) for x in blk), default=None)
         return db is None or dc < db
 
     def negated(self, m: Match) -> bool:
@@ -398,7 +409,7 @@ class _Context:
                 if n < m.start:
                     return True  # "did not discuss X", "no mention of X", "neither X nor Y"
                 if (m.end <= n and self.gap(m.end, n) <= w and self.gap(n, d) <= w // 2
-                        and not any(x < m.start for x in discs)):
+                        and not any(x < m.start and not cue.reporting[x] for x in discs)):
                     return True  # "X was not discussed", "X did not come up"
         return False
 
