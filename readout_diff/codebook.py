@@ -10,6 +10,7 @@ Schema (per entry ``[topics.<id>]`` or ``[frames.<id>]``)::
     label = "Trade and tariffs"        # required
     description = "..."                # optional
     future = false                     # hits need a future/modal cue (meetings, visits, talks)
+    realized = false                   # hits under a will/hope/proposal cue do not count
     commitment = "meeting"             # with future: the kind of commitment a hit records
     [topics.<id>.<lang>]               # rules for one language ("en", "zh", ...)
     phrases = [...]                    # matched on normalised words
@@ -53,7 +54,7 @@ FRAME_IDS = (
 )
 COMMITMENT_KINDS = ("meeting", "visit", "call", "talks")
 
-_ENTRY_KEYS = {"label", "description", "future", "commitment"}
+_ENTRY_KEYS = {"label", "description", "future", "realized", "commitment"}
 _RULE_KEYS = {"phrases", "forward", "contextual", "context", "block", "window", "patterns",
               "exclude"}
 _ACTOR_KEYS = {"side", "role", "titles"}
@@ -90,6 +91,7 @@ class Entry:
     label: str
     description: str = ""
     future: bool = False
+    realized: bool = False  # hits under a will/hope/proposal cue do not count
     commitment: str | None = None
     rules: Mapping[str, LangRules] = field(default_factory=dict)
 
@@ -248,8 +250,12 @@ class _Validator:
             if not isinstance(label, str) or not label.strip():
                 raise self.fail(where, "needs a non-empty 'label' string")
             future = scalar.get("future", False)
-            if not isinstance(future, bool):
-                raise self.fail(where, f"'future' must be true or false, got {future!r}")
+            realized = scalar.get("realized", False)
+            for key, value in (("future", future), ("realized", realized)):
+                if not isinstance(value, bool):
+                    raise self.fail(where, f"'{key}' must be true or false, got {value!r}")
+            if future and realized:
+                raise self.fail(where, "'future' and 'realized' exclude each other")
             commitment = scalar.get("commitment")
             if commitment is not None and commitment not in COMMITMENT_KINDS:
                 raise self.fail(where, f"'commitment' must be one of {COMMITMENT_KINDS}, "
@@ -260,6 +266,7 @@ class _Validator:
                      for lang, rule in sorted(langs.items())}
             out.append(Entry(id=id_, kind=kind, label=label.strip(),
                              description=str(scalar.get("description", "")), future=future,
+                             realized=realized,
                              commitment=commitment, rules=rules))
         return tuple(out)
 

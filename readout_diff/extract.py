@@ -258,6 +258,8 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
                 if found is None:
                     continue
                 modality, cue_start = found
+        elif entry.realized and ctx.hoped_for(m):
+            continue  # "looks forward to the resumption", "hopes it can be settled"
         kept[(s, m.id)].append(m)
         start_char = int(parsed.token_idx[m.start])
         end_char = parsed.token_end(m.end - 1)
@@ -427,6 +429,17 @@ class _Context:
                 break
             if cue.occasion_after[i]:
                 return True
+        return False
+
+    def hoped_for(self, m: Match) -> bool:
+        """Whether a will/hope/proposal cue governs the hit (an agreement does not: "agreed to
+        resume" is an outcome)."""
+        lo, _ = self._clause_range(m)
+        for i in range(m.start - 1, lo - 1, -1):
+            if self.gap(i, m.start) > self.cues.future_window:
+                break
+            if self.cue.modality[i]:
+                return _MODALITIES[self.cue.modality[i] - 1] in ("will", "hopes", "proposed")
         return False
 
     def future(self, m: Match) -> tuple[str, int] | None:
