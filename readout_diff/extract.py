@@ -485,7 +485,8 @@ _SKIPPABLE = frozenset("also further again then once repeatedly both all has hav
 _EVENT_VERBS = frozenset("meet hold have speak talk call host welcome receive visit greet join "
                          "accompany".split())
 _SIDE_NAMES = {"cn": "Chinese side", "us": "US side"}
-_MODALS = frozenset("should must need ought have".split())
+_PROPOSED = _MODALITIES.index("proposed") + 1
+_AND = frozenset({"and", ",", "，", "、", "和", "与", "同"})
 _NARRATION_VERBS = _EVENT_VERBS | {"attend", "join", "accompany"}
 
 
@@ -562,7 +563,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         officials give that side, the two leaders "both sides"."""
         first = k
         while (first > 0 and cands[first - 1][1] + 1 == cands[first][0]
-               and doc[cands[first - 1][1]].norm_ in ("and", ",")):
+               and doc[cands[first - 1][1]].norm_ in _AND):
             first -= 1
         names = [c[2] for c in cands[first:k + 1]]
         if len(names) == 1 or not all(names):
@@ -606,26 +607,28 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         # 2. the subject
         if found is None and cands:
             start, end, name, _ = cands[0]
-            opens = start == lo or doc[start - 1].text == "," or (
+            opens = start == lo or doc[start - 1].norm_ in (",", "，") or (
                 start - lo <= 1 and doc[lo].norm_ == "the")
             if opens and not (start > lo and doc[start - 1].norm_ in _PREPOSITIONS):
                 last = 0
                 while (last + 1 < len(cands) and cands[last + 1][0] == cands[last][1] + 1
-                       and doc[cands[last][1]].norm_ in ("and", ",")):
+                       and doc[cands[last][1]].norm_ in _AND):
                     last += 1
                 j = next_content(cands[last][1], hi)
                 if _narrates(doc, j, hi, cands[last + 1:]):
                     narration = True  # "Biden spoke with Xi", "Xi welcomed Biden to ..."
                 else:
                     found = coordinated(cands, last, backward=True)
-                    demand = j < hi and doc[j].norm_ in _MODALS
+                    # "should", "must", 应, 要: a demand, whatever the language
+                    demand = j < hi and cue.modality[j] == _PROPOSED
                     if (person and same_par and not is_person(found)
                             and (found != "both sides" or demand)):
                         # A side as subject inside a leader's remarks is the leader speaking
                         # ("China stands ready ...", "The US side must ...").
                         found = person
         # 3. continuation of a person's speech in the paragraph (not narration of the meeting)
-        if (found is None and not narration and same_par and person and not cands
+        if (found is None and not narration and same_par and person
+                and not any(is_person(c[2]) for c in cands)
                 and not any(cue.disc[lo:hi]) and not _has_event(doc, lo, hi)):
             found = person
         speakers.append(found)
