@@ -30,32 +30,15 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from readout_diff.evaluation import Tally
 
-@dataclass
-class PRF:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
 
-    def add(self, predicted: set[str], gold: set[str]) -> None:
-        self.tp += len(predicted & gold)
-        self.fp += len(predicted - gold)
-        self.fn += len(gold - predicted)
-
-    @property
-    def p(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def r(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+class PRF(Tally):
+    """Micro-averaged counts (readout_diff.evaluation.Tally) with a one-line P R F1 row."""
 
     def row(self) -> str:
-        return f"{self.p:5.3f} {self.r:5.3f} {self.f1:5.3f}"
+        m = self.micro()
+        return f"{m.precision:5.3f} {m.recall:5.3f} {m.f1:5.3f}"
 
 
 @dataclass
