@@ -64,8 +64,10 @@ def get_pipeline(lang: str = "en") -> "Language":
     """
     if lang not in _BUILDERS:
         raise ParameterError.invalid("lang", "get_pipeline", f"one of {languages()}", lang)
+    from .bounded_tokenizer import bound_pipeline
+
     with _LOCK:
-        return _BUILDERS[lang]()
+        return bound_pipeline(_BUILDERS[lang]())
 
 
 @dataclass(frozen=True)
