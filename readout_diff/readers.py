@@ -24,6 +24,7 @@ import json
 import os
 import re
 import warnings
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterator
@@ -187,7 +188,30 @@ def _make(text: str, path: Path, *, label: Any, lang: Any, meta: dict[str, Any])
         raise InputError(path, "has no text (it is empty or only white space)")
     if not isinstance(lang, str):
         raise InputError(path, f"'lang' must be a string, got {lang!r}")
-    return Readout(text=text, label=str(label), lang=lang, meta=meta, source=str(path))
+    return Readout(text=replace_surrogates(text), label=replace_surrogates(str(label)),
+                   lang=lang, meta=replace_surrogates(meta), source=replace_surrogates(str(path)))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings (keys and items too) replaced by U+FFFD.
+
+    Decoded bytes never hold one, but JSON and YAML escapes (``"\\ud800"``) and file names that
+    are not UTF-8 do, and such a string cannot be written as UTF-8: the report would fail at the
+    very end. One code point replaces one, so character offsets stay valid.
+
+    >>> replace_surrogates({"title": "a\\ud800b"}) == {"title": "a\\ufffdb"}
+    True
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value) if _LONE_SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {replace_surrogates(k): replace_surrogates(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(replace_surrogates(v) for v in value)
+    return value
 
 
 # -- Markdown front matter ---------------------------------------------------------------------
@@ -207,16 +231,44 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
 
     block = text[opened.end():closed.start()]
     try:
-        meta = yaml.safe_load(block) if block.strip() else {}
+        meta = yaml.load(block, Loader=_front_matter_loader()) if block.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" on line {mark.line + 2}" if mark is not None else ""
-        raise InputError(path, f"front matter is not valid YAML{where}") from None
+        problem = getattr(exc, "problem", None)
+        raise InputError(path, f"front matter is not valid YAML{where}"
+                               + (f": {problem}" if problem else "")) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a constructor's: "date: 2025-13-45"
+        raise InputError(path, f"front matter has an impossible value: {exc}") from None
+    except RecursionError:
+        raise InputError(path, "front matter is nested too deeply") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise InputError(path, f"front matter must be a mapping of keys, got {type(meta).__name__}")
     return {str(k): v for k, v in meta.items()}, text[closed.end():].lstrip("\n")
+
+
+@lru_cache(maxsize=1)
+def _front_matter_loader() -> type:
+    """PyYAML's safe loader without aliases.
+
+    Front matter is a few keys of metadata; an alias (``*name``) there serves nobody, while ten
+    lines of nested aliases expand to a billion items (the "billion laughs"), which would then
+    be copied into every report. A document that uses one is rejected, naming its line.
+    """
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, f"the alias *{event.anchor} (aliases are not allowed)",
+                    event.start_mark)
+            return super().compose_node(parent, index)
+
+    return Loader
 
 
 # -- JSON ----------------------------------------------------------------------------------------

@@ -176,7 +176,7 @@ def _spans(text: str, cuts: list[int]) -> list[tuple[int, int]]:
         bullet = _BULLET.match(text, start, end)
         if bullet:
             start = bullet.end()
-        heading = re.match(r"#{1,6}[ \t]+", text[start:end])
+        heading = re.match(r"#{1,6}[ \t]+\s*", text[start:end])  # "# \u3000Title" too
         if heading:
             start += heading.end()
         end = start + len(text[start:end].rstrip())
