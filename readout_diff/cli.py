@@ -232,7 +232,7 @@ def main(argv: Optional[List[str]] = None) -> None:
             typer.echo(exc.format_message(), err=True)
         raise SystemExit(2) from None
     except _errors(clicks, "UsageError") as exc:
-        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else " (see --help)"
         raise SystemExit(_fail(_one_line(exc.format_message()) + where, 2).exit_code) from None
     except _errors(clicks, "ClickException") as exc:
         raise SystemExit(_fail(_one_line(exc.format_message()), exc.exit_code).exit_code) from None

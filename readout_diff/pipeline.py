@@ -18,7 +18,7 @@ from .language import resolve_language
 from .matching import compile_codebook
 from .model import Analysis, Comparison, FrameStat, Readout, Sentence, TopicStat
 from .nlp import parse
-from .readers import DEFAULT_MAX_BYTES, load_readout, replace_surrogates
+from .readers import DEFAULT_MAX_BYTES, load_readout, repair_strings
 from .score import gaps, scores
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,10 +52,10 @@ def _as_readout(x: ReadoutLike, label: str | None, lang: str, func: str) -> Read
 
 
 def _repaired(r: Readout) -> Readout:
-    """``r`` without lone surrogates (a Readout built by a caller, not by the readers), which
-    could not be written as UTF-8; offsets are unchanged (see readers.replace_surrogates)."""
+    """``r`` without lone surrogates or control characters (a Readout built by a caller, not by
+    the readers); offsets are unchanged (see :func:`readout_diff.readers.repair_strings`)."""
     fields = (r.text, r.label, r.source, dict(r.meta))
-    fixed = replace_surrogates(fields)
+    fixed = repair_strings(fields)
     if fixed == fields:
         return r
     text, label, source, meta = fixed

@@ -184,33 +184,43 @@ def _sniff(text: str) -> str:
 
 
 def _make(text: str, path: Path, *, label: Any, lang: Any, meta: dict[str, Any]) -> Readout:
+    text = repair_strings(text)
     if not isinstance(text, str) or not text.strip():
-        raise InputError(path, "has no text (it is empty or only white space)")
+        raise InputError(path, "has no text (it is empty or only white space and control "
+                               "characters)")
     if not isinstance(lang, str):
         raise InputError(path, f"'lang' must be a string, got {lang!r}")
-    return Readout(text=replace_surrogates(text), label=replace_surrogates(str(label)),
-                   lang=lang, meta=replace_surrogates(meta), source=replace_surrogates(str(path)))
+    return Readout(text=text, label=repair_strings(str(label)), lang=lang,
+                   meta=repair_strings(meta), source=repair_strings(str(path)))
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Lone surrogates, and control characters other than tab and line breaks.
+_UNWRITABLE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
-def replace_surrogates(value: Any) -> Any:
-    """``value`` with every lone surrogate in its strings (keys and items too) replaced by U+FFFD.
+def repair_strings(value: Any) -> Any:
+    """``value`` with its strings (keys and items too) repaired, one code point for one, so
+    character offsets stay valid:
 
-    Decoded bytes never hold one, but JSON and YAML escapes (``"\\ud800"``) and file names that
-    are not UTF-8 do, and such a string cannot be written as UTF-8: the report would fail at the
-    very end. One code point replaces one, so character offsets stay valid.
+    - a lone surrogate becomes U+FFFD. Decoded bytes never hold one, but JSON and YAML escapes
+      (``"\\ud800"``) and file names that are not UTF-8 do, and it cannot be written as UTF-8:
+      the report would fail at the very end;
+    - a control character (a bell, an escape, a stray C1 code from a scraper) becomes a space:
+      it carries no text, and glued to a word it hides the word and its punctuation from the
+      tokenizer ("fentanyl;\\x07" is no "fentanyl").
 
-    >>> replace_surrogates({"title": "a\\ud800b"}) == {"title": "a\\ufffdb"}
+    >>> repair_strings({"title": "a\\ud800b\\x07c"}) == {"title": "a\\ufffdb c"}
     True
     """
     if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value) if _LONE_SURROGATE.search(value) else value
+        if _UNWRITABLE.search(value):
+            value = _UNWRITABLE.sub("\ufffd", value)
+        return _CONTROL.sub(" ", value) if _CONTROL.search(value) else value
     if isinstance(value, dict):
-        return {replace_surrogates(k): replace_surrogates(v) for k, v in value.items()}
+        return {repair_strings(k): repair_strings(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(replace_surrogates(v) for v in value)
+        return type(value)(repair_strings(v) for v in value)
     return value
 
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from readout_diff import Codebook, ReadoutDiffError, analyze, compare
 from readout_diff.bounded_tokenizer import MAX_TOKEN_CHARS, BoundedTokenizer
 from readout_diff.model import Analysis, Comparison
-from readout_diff.readers import decode_bytes, load_readout, load_readouts
+from readout_diff.readers import decode_bytes, load_readout, load_readouts, repair_strings
 from readout_diff.segment import MAX_SENTENCE_CHARS, split_sentences
 
 from .strategies import hostile_bytes, hostile_text, readout_text
@@ -51,7 +51,7 @@ def _allowed(exc: BaseException) -> None:
 def check_analysis(an: Analysis, text: str) -> None:
     """Invariants of any analysis of ``text``."""
     cb = Codebook.default()
-    clean = _SURROGATE.sub("\ufffd", text)
+    clean = repair_strings(text)
     last_end = 0
     for i, s in enumerate(an.sentences):
         assert s.index == i
@@ -262,7 +262,7 @@ def test_bounded_tokenizer_keeps_the_text_and_its_offsets(text):
 def check_tokens(text: str) -> None:
     from readout_diff.nlp import get_pipeline
 
-    text = _SURROGATE.sub("\ufffd", text)  # the pipeline repairs them before spaCy sees text
+    text = repair_strings(text)  # the pipeline repairs surrogates before spaCy sees a text
     tok = get_pipeline("en").tokenizer
     assert isinstance(tok, BoundedTokenizer)
     doc = tok(text)
