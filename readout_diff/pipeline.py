@@ -93,6 +93,9 @@ def _analyze(readout: Readout, codebook: Codebook | None, lang: str,
     for name, value in (("max_sentences", max_sentences), ("max_chars", max_chars)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ParameterError.invalid(name, "analyze", "a positive int", value)
+    if not isinstance(readout.text, str) or not isinstance(readout.label, str):
+        raise ParameterError.invalid("readout", "analyze", "a Readout whose text and label are "
+                                     "strings", f"{type(readout.text).__name__} text")
     readout = _repaired(readout)
     if len(readout.text) > max_chars:
         raise LimitError(readout.source or readout.label,

@@ -21,7 +21,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from readout_diff import Codebook, ReadoutDiffError, analyze, compare
+from readout_diff import (Codebook, ParameterError, Readout, ReadoutDiffError, analyze,
+                          compare, render)
 from readout_diff.bounded_tokenizer import MAX_TOKEN_CHARS, BoundedTokenizer
 from readout_diff.model import Analysis, Comparison
 from readout_diff.readers import decode_bytes, load_readout, load_readouts, repair_strings
@@ -311,4 +312,15 @@ def test_json_is_byte_identical_across_hash_seeds(tmp_path, example_pair):
                              env=env, check=True)
         outputs.add(run.stdout)
     assert len(outputs) == 1
-    assert json.loads(outputs.pop())["a"]["n_sentences"] > 10
+    (out,) = outputs
+    assert json.loads(out)["a"]["n_sentences"] > 10
+    # This process has analysed many other texts by now (its vocabulary and caches have grown):
+    # the same comparison here gives the same bytes.
+    here = render(compare(load_readout(hostile), load_readout(example_pair[1])), "json")
+    assert here.encode("utf-8") == out
+
+
+@pytest.mark.parametrize("bad", [Readout(text=None), Readout(text=b"trade"), Readout("x", label=5)])
+def test_a_readout_that_is_not_text_is_a_parameter_error(bad):
+    with pytest.raises(ParameterError, match="'readout' parameter of analyze"):
+        analyze(bad)
