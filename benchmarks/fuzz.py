@@ -206,7 +206,7 @@ def huge(n: int) -> list[tuple[str, str, float, str]]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 an = analyze(text)
-            outcome = f"{an.n_sentences:,} sentences, {len(an.topics)} topics"
+            outcome = f"{an.n_sentences:,} sentences, {len(an.topics)} topic(s)"
         except ReadoutDiffError as exc:
             outcome = f"{type(exc).__name__}: {str(exc)[:70]}"
         rows.append((name, f"{len(text):,}", time.perf_counter() - start, outcome))

@@ -219,7 +219,7 @@ def repair_strings(value: Any) -> Any:
         return _CONTROL.sub(" ", value) if _CONTROL.search(value) else value
     if isinstance(value, dict):
         return {repair_strings(k): repair_strings(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if type(value) in (list, tuple):  # (not a named tuple: it is built otherwise)
         return type(value)(repair_strings(v) for v in value)
     return value
 
