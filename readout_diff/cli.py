@@ -16,6 +16,7 @@ from typing import List, Optional
 import typer
 
 from .errors import ReadoutDiffError
+from .readers import DEFAULT_MAX_BYTES
 
 app = typer.Typer(
     name="readout-diff",
@@ -69,6 +70,7 @@ FormulasOpt = typer.Option(None, "--formulas", help="A formulas lexicon TOML fil
 BackgroundOpt = typer.Option(None, "--background", help="A folder of earlier readouts: the prior of the emphasis statistics.")
 OutputOpt = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout.")
 LangOpt = typer.Option(Lang.auto, "--lang", help="Language of the readouts: auto-detect, en or zh.")
+MaxBytesOpt = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, help="Largest readout read, in bytes (and characters); a larger one is an error (docs/limits.md).")
 
 
 @app.command()
@@ -79,6 +81,7 @@ def analyze(
     lang: Lang = LangOpt,
     output: Optional[Path] = OutputOpt,
     formulas: Optional[Path] = FormulasOpt,
+    max_bytes: int = MaxBytesOpt,
 ) -> None:
     """Analyse one readout: topics, negated topics, frames, speakers, commitments, signals."""
     from .pipeline import analyze as run
@@ -87,8 +90,8 @@ def analyze(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = run(load_readout(file), codebook=_codebook(codebook), lang=lang.value,
-                     lexicon=_lexicon(formulas))
+        result = run(load_readout(file, max_bytes=max_bytes), codebook=_codebook(codebook),
+                     lang=lang.value, lexicon=_lexicon(formulas), max_chars=max_bytes)
     _show_warnings(caught)
     _emit(render(result, format.value), output, [file])
 
@@ -107,6 +110,7 @@ def compare(
     output: Optional[Path] = OutputOpt,
     formulas: Optional[Path] = FormulasOpt,
     background: Optional[Path] = BackgroundOpt,
+    max_bytes: int = MaxBytesOpt,
 ) -> None:
     """Compare two readouts of one event: gaps, aligned sentences, scores, signals.
 
@@ -122,12 +126,14 @@ def compare(
         cb, lex = _codebook(codebook), _lexicon(formulas)
         bg = _background(background, cb, lang.value, inputs)
         if c is None:
-            result = run(load_readout(a), load_readout(b), label_a=label_a, label_b=label_b,
-                         codebook=cb, lang=lang.value, lexicon=lex, background=bg)
+            result = run(load_readout(a, max_bytes=max_bytes), load_readout(b, max_bytes=max_bytes),
+                         label_a=label_a, label_b=label_b, codebook=cb, lang=lang.value,
+                         lexicon=lex, background=bg, max_chars=max_bytes)
         else:
             from .triangulate import compare_three
 
-            ra, rb, rc = (load_readout(p, label=x) for p, x in zip(inputs, (label_a, label_b, label_c)))
+            ra, rb, rc = (load_readout(p, label=x, max_bytes=max_bytes)
+                          for p, x in zip(inputs, (label_a, label_b, label_c)))
             result = compare_three(ra, rb, rc, codebook=cb, lang=lang.value, lexicon=lex,
                                    background=bg)
     _show_warnings(caught)
@@ -216,16 +222,54 @@ def report(
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    """Entry point of the console script: library errors → one line + exit 1."""
+    """Entry point of the console script: every error is one line on stderr, never a traceback;
+    exit 1 for bad input (library errors), 2 for bad usage (click's), 130 when interrupted."""
+    clicks = _clicks()
     try:
-        app(args=argv, standalone_mode=True)
+        code = app(args=argv, standalone_mode=False)
+    except _errors(clicks, "NoArgsIsHelpError") as exc:  # no arguments at all: the help
+        if exc.format_message().strip():  # (typer has printed it already)
+            typer.echo(exc.format_message(), err=True)
+        raise SystemExit(2) from None
+    except _errors(clicks, "UsageError") as exc:
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else " (see --help)"
+        raise SystemExit(_fail(_one_line(exc.format_message()) + where, 2).exit_code) from None
+    except _errors(clicks, "ClickException") as exc:
+        raise SystemExit(_fail(_one_line(exc.format_message()), exc.exit_code).exit_code) from None
+    except _errors(clicks, "Abort"):
+        typer.echo("readout-diff: interrupted", err=True)
+        raise SystemExit(130) from None
     except ReadoutDiffError as exc:
-        raise SystemExit(_fail(str(exc)).exit_code) from None
+        raise SystemExit(_fail(_one_line(str(exc))).exit_code) from None
     except KeyboardInterrupt:
         typer.echo("readout-diff: interrupted", err=True)
         raise SystemExit(130) from None
     except (BrokenPipeError, SystemExit):
         raise
     except Exception as exc:  # never a traceback for users; the message says what failed
-        typer.echo(f"readout-diff: internal error: {type(exc).__name__}: {exc}", err=True)
+        typer.echo(f"readout-diff: internal error: {type(exc).__name__}: {_one_line(str(exc))}",
+                   err=True)
         raise SystemExit(1) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _clicks() -> list:
+    """The click modules whose exceptions typer may raise: recent typer vendors its own copy."""
+    import importlib
+
+    found = []
+    for name in ("typer._click", "click"):
+        try:
+            found.append(importlib.import_module(name))
+        except ImportError:
+            pass
+    return found
+
+
+def _errors(clicks: list, name: str) -> tuple[type, ...]:
+    return tuple(getattr(m.exceptions, name) for m in clicks if hasattr(m.exceptions, name))
+
+
+def _one_line(message: str) -> str:
+    """A message on one line (spaCy's and pydantic's span several)."""
+    return " ".join(message.split())

@@ -28,8 +28,10 @@ Actors (``[actors."<name>"]``): ``side`` (``cn``/``us``/``both``/any label), ``r
 
 from __future__ import annotations
 
+import re
 import tomllib
 import warnings
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -158,7 +160,9 @@ class Codebook:
 
     @classmethod
     def from_toml(cls, data: bytes | str, *, source: str = "<codebook>") -> "Codebook":
-        return cls.from_dict(parse_toml(data, source), source=source)
+        doc = parse_toml(data, source)  # checks that bytes decode, so decoding cannot fail here
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        return _Validator(source, _Lines(text)).codebook(doc)
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any], *, source: str = "<codebook>") -> "Codebook":
@@ -182,7 +186,8 @@ def parse_toml(data: bytes | str, source: str) -> dict[str, Any]:
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise CodebookError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise CodebookError(f"{source}:{line}: not UTF-8 text (byte {exc.start})") from None
     try:
         return tomllib.loads(data)
     except tomllib.TOMLDecodeError as exc:
@@ -199,13 +204,20 @@ def _default() -> Codebook:
 class _Validator:
     """Turns a parsed TOML document into a Codebook, with one error form for every problem."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, lines: "_Lines | None" = None) -> None:
         self.source = source
+        self.lines = lines
 
-    def fail(self, where: str, problem: str) -> CodebookError:
-        return CodebookError(f"{self.source}: {where}: {problem}")
+    def at(self, where: str, key: str | None = None) -> str:
+        """``source`` with the line of ``where`` (or of its ``key``) when the TOML text is known."""
+        line = self.lines.find(where, key) if self.lines else None
+        return f"{self.source}:{line}" if line else self.source
+
+    def fail(self, where: str, problem: str, key: str | None = None) -> CodebookError:
+        return CodebookError(f"{self.at(where, key)}: {where}: {problem}")
 
     def codebook(self, doc: Mapping[str, Any]) -> Codebook:
+        self.string_keys(self.table(doc, "top level"), ())
         unknown = set(doc) - _TOP_KEYS
         if unknown:
             raise self.fail("top level", f"unknown section(s) {sorted(unknown)}; "
@@ -215,15 +227,23 @@ class _Validator:
         frames = self.entries(doc.get("frames", {}), "frame", FRAME_IDS)
         if not topics and not frames:
             raise self.fail("top level", "defines no [topics.*] or [frames.*] entries")
-        clash = set(e.id for e in topics) & set(e.id for e in frames)
-        if clash:
-            raise self.fail(f"[frames.{sorted(clash)[0]}]", "id is also a topic id; ids must be unique")
+        self.unique(topics + frames)
         actors = self.actors(doc.get("actors", {}))
         return Codebook(
             name=str(meta.get("name", Path(self.source).stem)),
             version=str(meta.get("version", "")),
             topics=topics, frames=frames, actors=actors, source=self.source,
         )
+
+    def string_keys(self, value: Any, path: tuple[str, ...]) -> None:
+        """Every key is a string (TOML's are; a dict given to from_dict may hold others)."""
+        items = value.items() if isinstance(value, Mapping) else enumerate(value) \
+            if isinstance(value, list) else ()
+        for k, v in items:
+            if isinstance(value, Mapping) and not isinstance(k, str):
+                where = f"[{'.'.join(path)}]" if path else "top level"
+                raise self.fail(where, f"key {k!r} must be a string")
+            self.string_keys(v, path + (str(k),) if isinstance(value, Mapping) else path)
 
     def table(self, value: Any, where: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
@@ -234,10 +254,13 @@ class _Validator:
         plural = kind + "s"
         out = []
         for id_, body in self.table(section, f"[{plural}]").items():
-            where = f"[{plural}.{id_}]"
+            where = f"[{plural}.{_quoted(id_)}]"
             body = self.table(body, where)
+            if not _ID.fullmatch(id_):
+                raise self.fail(where, f"id {id_!r} must be letters, digits, '_' or '-' "
+                                       "(it names the entry in every result)")
             if id_ not in known:
-                warnings.warn(f"{self.source}: {where}: id {id_!r} is not in TAXONOMY.md; "
+                warnings.warn(f"{self.at(where)}: {where}: id {id_!r} is not in TAXONOMY.md; "
                               "results will carry it, but evaluations keyed on the taxonomy "
                               "will not know it", CodebookWarning, stacklevel=4)
             scalar = {k: v for k, v in body.items() if not isinstance(v, Mapping)}
@@ -245,7 +268,8 @@ class _Validator:
             unknown = set(scalar) - _ENTRY_KEYS
             if unknown:
                 raise self.fail(where, f"unknown key(s) {sorted(unknown)}; expected "
-                                       f"{sorted(_ENTRY_KEYS)} or a language table such as [.en]")
+                                       f"{sorted(_ENTRY_KEYS)} or a language table such as [.en]",
+                                key=sorted(unknown)[0])
             label = scalar.get("label")
             if not isinstance(label, str) or not label.strip():
                 raise self.fail(where, "needs a non-empty 'label' string")
@@ -262,7 +286,7 @@ class _Validator:
                                        f"got {commitment!r}")
             if not langs:
                 raise self.fail(where, "has no language table (e.g. [" + f"{plural}.{id_}.en])")
-            rules = {lang: self.rules(rule, f"[{plural}.{id_}.{lang}]")
+            rules = {lang: self.rules(rule, f"[{plural}.{_quoted(id_)}.{_quoted(lang)}]")
                      for lang, rule in sorted(langs.items())}
             out.append(Entry(id=id_, kind=kind, label=label.strip(),
                              description=str(scalar.get("description", "")), future=future,
@@ -270,20 +294,42 @@ class _Validator:
                              commitment=commitment, rules=rules))
         return tuple(out)
 
+    def unique(self, entries: tuple[Entry, ...]) -> None:
+        """Ids are unique across topics and frames, also ignoring case ("Trade" and "trade")."""
+        seen: dict[str, Entry] = {}
+        for e in entries:
+            first = seen.setdefault(e.id.casefold(), e)
+            if first is not e:
+                where = f"[{e.kind}s.{_quoted(e.id)}]"
+                before = f"[{first.kind}s.{_quoted(first.id)}]"
+                line = self.lines.find(before) if self.lines else None
+                raise self.fail(where, f"id {e.id!r} is already used by {before}"
+                                       + (f" on line {line}" if line else "")
+                                       + "; ids must be unique (case is ignored)")
+
     def strings(self, value: Any, where: str, key: str) -> tuple[str, ...]:
         if value is None:
             return ()
-        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-            raise self.fail(where, f"'{key}' must be a list of strings")
-        for x in value:
-            if not x.strip() or not any(ch.isalnum() for ch in x):
-                raise self.fail(where, f"'{key}' has an empty phrase {x!r} that can never match")
+        if not isinstance(value, list):
+            raise self.fail(where, f"'{key}' must be a list of strings, got {type(value).__name__}",
+                            key=key)
+        for i, x in enumerate(value):
+            if not isinstance(x, str):
+                raise self.fail(where, f"'{key}' must be a list of strings; item {i} is {x!r}",
+                                key=key)
+            if not x.strip():
+                raise self.fail(where, f"'{key}' has an empty phrase {x!r} that can never match",
+                                key=key)
+            if not any(ch.isalnum() for ch in x):
+                raise self.fail(where, f"'{key}' has a phrase {x!r} with no letter or digit: "
+                                       "punctuation alone names no topic", key=key)
         return tuple(x.strip() for x in value)
 
     def rules(self, body: Mapping[str, Any], where: str) -> LangRules:
         unknown = set(body) - _RULE_KEYS
         if unknown:
-            raise self.fail(where, f"unknown key(s) {sorted(unknown)}; expected {sorted(_RULE_KEYS)}")
+            raise self.fail(where, f"unknown key(s) {sorted(unknown)}; expected {sorted(_RULE_KEYS)}",
+                            key=sorted(unknown)[0])
         rules = LangRules(
             phrases=self.strings(body.get("phrases"), where, "phrases"),
             forward=self.strings(body.get("forward"), where, "forward"),
@@ -302,28 +348,35 @@ class _Validator:
 
     def window(self, value: Any, where: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50:
-            raise self.fail(where, f"'window' must be a whole number from 1 to 50, got {value!r}")
+            raise self.fail(where, f"'window' must be a whole number from 1 to 50, got {value!r}",
+                            key="window")
         return value
 
     def patterns(self, value: Any, where: str) -> tuple[tuple[Mapping[str, Any], ...], ...]:
         if value is None:
             return ()
         if not isinstance(value, list):
-            raise self.fail(where, "'patterns' must be a list of token patterns")
+            raise self.fail(where, "'patterns' must be a list of token patterns", key="patterns")
         out = []
         for i, pattern in enumerate(value):
             at = f"{where} patterns[{i}]"
             if not isinstance(pattern, list) or not pattern:
-                raise self.fail(at, "a token pattern must be a non-empty list of token tables")
+                raise self.fail(at, "a token pattern must be a non-empty list of token tables",
+                                key="patterns")
             for tok in pattern:
                 if not isinstance(tok, Mapping) or not tok:
-                    raise self.fail(at, "each token must be a non-empty table such as {NORM = \"x\"}")
+                    raise self.fail(at, "each token must be a non-empty table such as {NORM = \"x\"}",
+                                    key="patterns")
                 bad = set(tok) - _PATTERN_ATTRS
                 if bad:
                     raise self.fail(at, f"unknown token attribute(s) {sorted(bad)}; "
-                                        f"expected some of {sorted(_PATTERN_ATTRS)}")
+                                        f"expected some of {sorted(_PATTERN_ATTRS)}", key="patterns")
+                for attr, problem in _never_matching(tok):
+                    raise self.fail(at, f"{attr} {problem}: the pattern can never match",
+                                    key="patterns")
             if all(set(tok) == {"OP"} for tok in pattern):
-                raise self.fail(at, "has only wildcard tokens: it would match anything")
+                raise self.fail(at, "has only wildcard tokens: it would match anything",
+                                key="patterns")
             out.append(tuple(dict(tok) for tok in pattern))
         return tuple(out)
 
@@ -336,15 +389,103 @@ class _Validator:
             langs = {k: v for k, v in body.items() if isinstance(v, Mapping)}
             unknown = set(scalar) - _ACTOR_KEYS
             if unknown:
-                raise self.fail(where, f"unknown key(s) {sorted(unknown)}; expected {sorted(_ACTOR_KEYS)}")
+                raise self.fail(where, f"unknown key(s) {sorted(unknown)}; expected {sorted(_ACTOR_KEYS)}",
+                                key=sorted(unknown)[0])
             names = {}
             for lang, t in sorted(langs.items()):
                 bad = set(t) - _ACTOR_LANG_KEYS
+                lang_where = f'[actors."{name}".{_quoted(lang)}]'
                 if bad:
-                    raise self.fail(f"{where}.{lang}", f"unknown key(s) {sorted(bad)}; expected ['names']")
-                names[lang] = self.strings(t.get("names"), f"{where}.{lang}", "names")
+                    raise self.fail(lang_where, f"unknown key(s) {sorted(bad)}; expected ['names']",
+                                    key=sorted(bad)[0])
+                names[lang] = self.strings(t.get("names"), lang_where, "names")
             out.append(Actor(name=name, side=str(scalar.get("side", "")),
                              role=str(scalar.get("role", "official")),
                              titles=self.strings(scalar.get("titles"), where, "titles"),
                              names=names))
         return tuple(out)
+
+
+_ID = re.compile(r"[\w-]+")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# Token attributes matched against a token's text (one token: never empty, no white space).
+_TEXT_ATTRS = {"NORM", "LOWER", "ORTH", "TEXT"}
+
+
+def _quoted(key: str) -> str:
+    """A TOML key as written in a table header: bare when it can be, quoted otherwise."""
+    return key if _BARE_KEY.fullmatch(key) else '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _never_matching(token: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Values of a token table that no token can have: ``NORM = ""``, ``LOWER = "Trade"``,
+    ``NORM = "trade deal"`` (two words in one token). spaCy accepts them and never matches."""
+    found = []
+    for attr in sorted(_TEXT_ATTRS & set(token)):
+        value = token[attr]
+        values = value.get("IN", []) if isinstance(value, Mapping) else [value]
+        for v in values if isinstance(values, list) else []:
+            if not isinstance(v, str):
+                continue
+            if not v.strip():
+                found.append((attr, f"value {v!r} is empty"))
+            elif any(ch.isspace() for ch in v.strip()):
+                found.append((attr, f"value {v!r} has white space in it (one table per word)"))
+            elif attr == "LOWER" and v != v.lower():
+                found.append((attr, f"value {v!r} has upper-case letters"))
+    return found
+
+
+_HEADER = re.compile(r"^[ \t]*\[(?!\[)[ \t]*(.+?)[ \t]*\][ \t]*(?:#.*)?$", re.M)
+_KEY_PART = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|[^.\s"\']+')
+
+
+def _dotted(key: str) -> tuple[str, ...]:
+    """``topics."a b".en`` → ``("topics", "a b", "en")`` (quotes removed, escapes left alone)."""
+    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in _KEY_PART.findall(key))
+
+
+class _Lines:
+    """Where a TOML text declares its tables and keys, for messages that name a line.
+
+    Best effort: a table is found by its header (``[topics.trade]``, or the first header below
+    it such as ``[topics.trade.en]``), else by a line that starts with its last key inside its
+    parent table (``trade = {...}``, ``trade.label = ...``); a key by ``key =`` inside its table.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.headers = [(_dotted(m.group(1)), m.start()) for m in _HEADER.finditer(text)]
+
+    def _line(self, offset: int) -> int:
+        return bisect_right(self.starts, offset)
+
+    def _table(self, path: tuple[str, ...]) -> int | None:
+        """Offset of the header of ``path``, or of the line defining it inside its parent."""
+        for header, offset in self.headers:
+            if header[:len(path)] == path:
+                return offset
+        for cut in range(len(path) - 1, 0, -1):
+            parent = next((o for h, o in self.headers if h == path[:cut]), None)
+            if parent is not None:
+                return self._key(parent, path[cut])
+        return None
+
+    def _key(self, table: int, key: str) -> int | None:
+        """Offset of the line assigning ``key`` (bare or quoted) in the table starting at ``table``."""
+        end = next((o for _, o in self.headers if o > table), len(self.text))
+        pattern = re.compile(r"^[ \t]*[\"']?%s[\"']?[ \t]*[.=]" % re.escape(key), re.M)
+        m = pattern.search(self.text, table, end)
+        return m.start() if m else None
+
+    def find(self, where: str, key: str | None = None) -> int | None:
+        """The line of ``where`` (``[topics.trade.en] patterns[2]``), or of ``key`` inside it."""
+        m = re.match(r"\[(.+?)\](?:\s|$)", where)
+        if not m:
+            return None
+        table = self._table(_dotted(m.group(1)))
+        if table is None:
+            return None
+        at = self._key(table, key) if key else None
+        return self._line(at if at is not None else table)

@@ -220,7 +220,9 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     n_sent = len(parsed.sentences)
     matches = compiled(parsed)
 
-    spans: dict[tuple[str, str], list[Match]] = defaultdict(list)  # (role, id) -> matches
+    # (role, id, sentence) -> matches: a hit looks only at its own sentence's context, block and
+    # exclusion matches, so a long text full of hits costs linear, not quadratic, time.
+    spans: dict[tuple[str, str, int], list[Match]] = defaultdict(list)
     hits: list[Match] = []
     actors: list[Match] = []
     for m in matches:
@@ -229,7 +231,7 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         elif m.role in (ACTOR, TITLE):
             actors.append(m)
         else:
-            spans[(m.role, m.id)].append(m)
+            spans[(m.role, m.id, int(parsed.token_sent[m.start]))].append(m)
 
     ctx = _Context(parsed, cue, clause, cues)
     kept: dict[tuple[int, str], list[Match]] = defaultdict(list)  # (sentence, id) -> hits
@@ -237,13 +239,13 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     commitments: list[Commitment] = []
     for m in hits:
         entry = compiled.entries[m.id]
-        if any(x.start <= m.start and m.end <= x.end for x in spans[(EXCLUDE, m.id)]):
+        s = int(parsed.token_sent[m.start])
+        if any(x.start <= m.start and m.end <= x.end for x in spans[(EXCLUDE, m.id, s)]):
             continue
-        if m.role == CONTEXTUAL and not ctx.licensed(m, spans[(CONTEXT, m.id)],
-                                                       spans[(BLOCK, m.id)],
+        if m.role == CONTEXTUAL and not ctx.licensed(m, spans[(CONTEXT, m.id, s)],
+                                                       spans[(BLOCK, m.id, s)],
                                                        compiled.windows.get(m.id, 8)):
             continue
-        s = int(parsed.token_sent[m.start])
         if any(_overlaps(m, k) for k in kept[(s, m.id)]):
             continue  # one mention per stretch of text, whichever phrase matched it
         negated = entry.kind == "topic" and ctx.negated(m)

@@ -9,11 +9,13 @@ same pipeline as the text (``nlp.make_doc``), so they are normalised exactly as 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from .codebook import Codebook, Entry
+from .errors import CodebookError
 from .nlp import Parsed, get_pipeline
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,7 +52,9 @@ class CompiledCodebook:
         self.entries: dict[str, Entry] = {e.id: e for e in codebook.entries}
         self.windows: dict[str, int] = {}
         self.phrases: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.tokens: Matcher = Matcher(nlp.vocab)
+        # validate: spaCy checks each token pattern against its schema when it is added, so a
+        # bad value in a user's codebook fails here, naming the entry, not in the middle of a run.
+        self.tokens: Matcher = Matcher(nlp.vocab, validate=True)
         # Titles match on lower case, not on lemmas: "the presidents" is not "the President".
         self.titles: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.title_holders: dict[str, list[str]] = defaultdict(list)
@@ -66,9 +70,8 @@ class CompiledCodebook:
                                   (CONTEXT, rules.context), (BLOCK, rules.block),
                                   (EXCLUDE, rules.exclude)):
                 self._add_phrases(f"{role}|{entry.kind}|{entry.id}", phrases)
-            if rules.patterns:
-                self.tokens.add(f"{HIT}|{entry.kind}|{entry.id}",
-                                [[self._normalise(tok) for tok in p] for p in rules.patterns])
+            for i, pattern in enumerate(rules.patterns):
+                self._add_pattern(entry, i, pattern)
         for actor in codebook.actors:
             self.actor_roles[actor.name] = actor.role
             self.actor_sides[actor.name] = actor.side
@@ -79,6 +82,17 @@ class CompiledCodebook:
             # "the President" / "The President": resolved later to the first holder mentioned.
             docs = [self.nlp.make_doc(f"the {title}")]
             self.titles.add(f"{TITLE}|title|{title}", docs)
+
+    def _add_pattern(self, entry: Entry, i: int, pattern: Iterable[dict]) -> None:
+        """Add one token pattern; spaCy's objection to it becomes a CodebookError naming it."""
+        try:
+            self.tokens.add(f"{HIT}|{entry.kind}|{entry.id}",
+                            [[self._normalise(tok) for tok in pattern]])
+        except (ValueError, TypeError, KeyError, re.error) as exc:
+            detail = re.sub(r"^Invalid token patterns for matcher rule '[^']*'\s*Pattern \d+:\s*-?\s*",
+                            "", " ".join(str(exc).split()))
+            raise CodebookError(f"{self.codebook.source}: [{entry.kind}s.{entry.id}.{self.lang}] "
+                                f"patterns[{i}]: spaCy's Matcher rejects it: {detail}") from None
 
     def _normalise(self, token: dict) -> dict:
         """NORM values in token patterns go through the pipeline's normaliser, like the text,

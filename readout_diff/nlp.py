@@ -64,8 +64,10 @@ def get_pipeline(lang: str = "en") -> "Language":
     """
     if lang not in _BUILDERS:
         raise ParameterError.invalid("lang", "get_pipeline", f"one of {languages()}", lang)
+    from .bounded_tokenizer import bound_pipeline
+
     with _LOCK:
-        return _BUILDERS[lang]()
+        return bound_pipeline(_BUILDERS[lang]())
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,11 @@ _OVERRIDES = {"does": "do", "doesn't": "do", "'ll": "will", "wo": "will", "ca": 
               "n't": "not", "'s": "'s", "us": "us"}
 
 
+# Invisible format characters that scraped pages leave inside words (soft hyphens, zero-width
+# spaces and joiners, bidi marks, word joiners, BOMs): "Trade\u200b" must still be "trade".
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
 def normalizer(lemmas: Callable[[str], str | None]) -> Callable[[str], str]:
     """Return the lexeme-level normaliser: lower case, American spelling, lookup lemma.
 
@@ -146,7 +153,8 @@ def normalizer(lemmas: Callable[[str], str | None]) -> Callable[[str], str]:
         return w
 
     def norm(word: str) -> str:
-        w = word.replace("’", "'").replace("‘", "'")
+        w = _INVISIBLE.sub("", word) or word
+        w = w.replace("’", "'").replace("‘", "'")
         low = w.lower()
         if _DOTTED.match(low) or (len(w) > 1 and w.isalpha() and w.isupper()):
             return low.replace(".", "")

@@ -17,8 +17,11 @@ __all__ = ["refuse_inputs", "write_atomic"]
 
 
 def refuse_inputs(output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> None:
-    """Raise InputError when ``output`` is one of ``inputs`` (same file, however it is named)."""
+    """Raise InputError when ``output`` is one of ``inputs`` (same file, however it is named:
+    a symbolic or hard link, ``./a.txt``), or a folder, which a rename would not replace."""
     out = Path(output)
+    if out.is_dir():
+        raise InputError(output, "is a folder; the output must be a file path")
     for p in inputs:
         p = Path(p)
         try:

@@ -18,17 +18,20 @@ from .language import resolve_language
 from .matching import compile_codebook
 from .model import Analysis, Comparison, FrameStat, Readout, Sentence, TopicStat
 from .nlp import parse
-from .readers import load_readout
+from .readers import DEFAULT_MAX_BYTES, load_readout, repair_strings
 from .score import gaps, scores
 
 if TYPE_CHECKING:  # pragma: no cover
     from .emphasis import Background
     from .formulas import Lexicon
 
-__all__ = ["DEFAULT_MAX_SENTENCES", "ReadoutLike", "analyze", "compare"]
+__all__ = ["DEFAULT_MAX_CHARS", "DEFAULT_MAX_SENTENCES", "ReadoutLike", "analyze", "compare"]
 
 #: Most sentences analysed in one readout (a 5,000-sentence transcript is well inside it).
 DEFAULT_MAX_SENTENCES = 50_000
+#: Longest text analysed (characters), checked before any work: a file within the readers'
+#: ``max_bytes`` always fits, since every encoding they read takes at least a byte a character.
+DEFAULT_MAX_CHARS = DEFAULT_MAX_BYTES
 
 ReadoutLike = Union[Readout, str, "os.PathLike[str]"]
 
@@ -48,6 +51,17 @@ def _as_readout(x: ReadoutLike, label: str | None, lang: str, func: str) -> Read
     return r
 
 
+def _repaired(r: Readout) -> Readout:
+    """``r`` without lone surrogates or control characters (a Readout built by a caller, not by
+    the readers); offsets are unchanged (see :func:`readout_diff.readers.repair_strings`)."""
+    fields = (r.text, r.label, r.source, dict(r.meta))
+    fixed = repair_strings(fields)
+    if fixed == fields:
+        return r
+    text, label, source, meta = fixed
+    return Readout(text, label=label, lang=r.lang, meta=meta, source=source)
+
+
 def analyze(
     readout: ReadoutLike,
     *,
@@ -56,25 +70,37 @@ def analyze(
     label: str | None = None,
     max_sentences: int = DEFAULT_MAX_SENTENCES,
     lexicon: "Lexicon | None" = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Analysis:
     """Find the topics, frames, negations, speakers and commitments of one readout.
 
     ``readout`` is a :class:`~readout_diff.model.Readout`, a string of text, or a path
-    (``pathlib.Path``) to a readout file.
+    (``pathlib.Path``) to a readout file. A text longer than ``max_chars`` characters, or with
+    more than ``max_sentences`` sentences, raises :class:`~readout_diff.errors.LimitError`
+    (docs/limits.md).
 
     >>> r = analyze("The two leaders discussed trade. Ukraine did not come up.")
     >>> sorted(r.topics), r.negated_topics
     (['trade'], ('ukraine',))
     """
     return _analyze(_as_readout(readout, label, lang, "analyze"), codebook, lang,
-                    max_sentences, lexicon)[0]
+                    max_sentences, lexicon, max_chars=max_chars)[0]
 
 
 def _analyze(readout: Readout, codebook: Codebook | None, lang: str,
-             max_sentences: int, lexicon: "Lexicon | None" = None
-             ) -> tuple[Analysis, SentenceFeatures]:
-    if isinstance(max_sentences, bool) or not isinstance(max_sentences, int) or max_sentences < 1:
-        raise ParameterError.invalid("max_sentences", "analyze", "a positive int", max_sentences)
+             max_sentences: int, lexicon: "Lexicon | None" = None, *,
+             max_chars: int = DEFAULT_MAX_CHARS) -> tuple[Analysis, SentenceFeatures]:
+    for name, value in (("max_sentences", max_sentences), ("max_chars", max_chars)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ParameterError.invalid(name, "analyze", "a positive int", value)
+    if not isinstance(readout.text, str) or not isinstance(readout.label, str):
+        raise ParameterError.invalid("readout", "analyze", "a Readout whose text and label are "
+                                     "strings", f"{type(readout.text).__name__} text")
+    readout = _repaired(readout)
+    if len(readout.text) > max_chars:
+        raise LimitError(readout.source or readout.label,
+                         f"has {len(readout.text):,} characters, more than the limit of "
+                         f"{max_chars:,} (max_chars)")
     codebook = codebook or Codebook.default()
     if not isinstance(codebook, Codebook):
         raise ParameterError.invalid("codebook", "analyze", "a Codebook", type(codebook).__name__)
@@ -150,6 +176,7 @@ def compare(
     max_sentences: int = DEFAULT_MAX_SENTENCES,
     lexicon: "Lexicon | None" = None,
     background: "Background | None" = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Comparison:
     """Compare two readouts of one event: gaps, aligned sentences and scores.
 
@@ -168,8 +195,8 @@ def compare(
         ra = Readout(ra.text, label="a", lang=ra.lang, meta=ra.meta, source=ra.source)
     if label_b is None and not isinstance(b, (Readout, os.PathLike)):
         rb = Readout(rb.text, label="b", lang=rb.lang, meta=rb.meta, source=rb.source)
-    an_a, fa = _analyze(ra, codebook, lang, max_sentences, lexicon)
-    an_b, fb = _analyze(rb, codebook, lang, max_sentences, lexicon)
+    an_a, fa = _analyze(ra, codebook, lang, max_sentences, lexicon, max_chars=max_chars)
+    an_b, fb = _analyze(rb, codebook, lang, max_sentences, lexicon, max_chars=max_chars)
     return _compare_analysed(an_a, fa, an_b, fb, threshold=threshold, top_k=top_k,
                              background=background)
 

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import warnings
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterator
@@ -183,11 +184,44 @@ def _sniff(text: str) -> str:
 
 
 def _make(text: str, path: Path, *, label: Any, lang: Any, meta: dict[str, Any]) -> Readout:
+    text = repair_strings(text)
     if not isinstance(text, str) or not text.strip():
-        raise InputError(path, "has no text (it is empty or only white space)")
+        raise InputError(path, "has no text (it is empty or only white space and control "
+                               "characters)")
     if not isinstance(lang, str):
         raise InputError(path, f"'lang' must be a string, got {lang!r}")
-    return Readout(text=text, label=str(label), lang=lang, meta=meta, source=str(path))
+    return Readout(text=text, label=repair_strings(str(label)), lang=lang,
+                   meta=repair_strings(meta), source=repair_strings(str(path)))
+
+
+# Lone surrogates, and control characters other than tab and line breaks.
+_UNWRITABLE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def repair_strings(value: Any) -> Any:
+    """``value`` with its strings (keys and items too) repaired, one code point for one, so
+    character offsets stay valid:
+
+    - a lone surrogate becomes U+FFFD. Decoded bytes never hold one, but JSON and YAML escapes
+      (``"\\ud800"``) and file names that are not UTF-8 do, and it cannot be written as UTF-8:
+      the report would fail at the very end;
+    - a control character (a bell, an escape, a stray C1 code from a scraper) becomes a space:
+      it carries no text, and glued to a word it hides the word and its punctuation from the
+      tokenizer ("fentanyl;\\x07" is no "fentanyl").
+
+    >>> repair_strings({"title": "a\\ud800b\\x07c"}) == {"title": "a\\ufffdb c"}
+    True
+    """
+    if isinstance(value, str):
+        if _UNWRITABLE.search(value):
+            value = _UNWRITABLE.sub("\ufffd", value)
+        return _CONTROL.sub(" ", value) if _CONTROL.search(value) else value
+    if isinstance(value, dict):
+        return {repair_strings(k): repair_strings(v) for k, v in value.items()}
+    if type(value) in (list, tuple):  # (not a named tuple: it is built otherwise)
+        return type(value)(repair_strings(v) for v in value)
+    return value
 
 
 # -- Markdown front matter ---------------------------------------------------------------------
@@ -207,16 +241,44 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
 
     block = text[opened.end():closed.start()]
     try:
-        meta = yaml.safe_load(block) if block.strip() else {}
+        meta = yaml.load(block, Loader=_front_matter_loader()) if block.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" on line {mark.line + 2}" if mark is not None else ""
-        raise InputError(path, f"front matter is not valid YAML{where}") from None
+        problem = getattr(exc, "problem", None)
+        raise InputError(path, f"front matter is not valid YAML{where}"
+                               + (f": {problem}" if problem else "")) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a constructor's: "date: 2025-13-45"
+        raise InputError(path, f"front matter has an impossible value: {exc}") from None
+    except RecursionError:
+        raise InputError(path, "front matter is nested too deeply") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise InputError(path, f"front matter must be a mapping of keys, got {type(meta).__name__}")
     return {str(k): v for k, v in meta.items()}, text[closed.end():].lstrip("\n")
+
+
+@lru_cache(maxsize=1)
+def _front_matter_loader() -> type:
+    """PyYAML's safe loader without aliases.
+
+    Front matter is a few keys of metadata; an alias (``*name``) there serves nobody, while ten
+    lines of nested aliases expand to a billion items (the "billion laughs"), which would then
+    be copied into every report. A document that uses one is rejected, naming its line.
+    """
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, f"the alias *{event.anchor} (aliases are not allowed)",
+                    event.start_mark)
+            return super().compose_node(parent, index)
+
+    return Loader
 
 
 # -- JSON ----------------------------------------------------------------------------------------

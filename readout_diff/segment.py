@@ -19,6 +19,9 @@ Rules, in order:
    word before the period is a title or initial that never ends one (``Mr.``, ``Amb.``, ``Gen.``,
    ``J.``), or an abbreviation such as ``U.S.`` not followed by a common sentence opener.
 4. In Chinese, ``。！？；`` (full or half width) end a sentence, and every line break does.
+5. A span longer than :data:`MAX_SENTENCE_CHARS` (a scraped page whose punctuation was lost, a
+   list pasted as one line) is cut at its last white space before the limit (else after its last
+   symbol, else at the limit), so no sentence is unboundedly long.
 
 Spans are stripped of white space and of a leading bullet marker; spans with no letter or digit
 (``###``, ``* * *``) are dropped.
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_sentences"]
+__all__ = ["MAX_SENTENCE_CHARS", "split_sentences"]
 
 # Titles and initials: a period after these never ends a sentence.
 _NEVER_SPLIT = frozenset(
@@ -52,13 +55,22 @@ _FUNCTION_WORDS = frozenset(
 
 _BULLET = re.compile(r"[ \t]*(?:[-*•·▪◦‣–—+]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])[ \t]+(?=\S)")
 _PARA = re.compile(r"\n[ \t\u00a0\u3000]*\n\s*")
+# Possessive quantifiers and the look-behind keep this linear on hostile text (a line of 2 MB
+# of "." or of spaces): giving characters back could never let the look-ahead match anyway.
 _EN_END = re.compile(
-    r"""(?:\.\.\.|…|[.!?]+)["'”’»)\]]*(?=\s+[\s"'“‘«(\[•*\-–—]*[A-Z0-9À-ÖØ-Þ\u4e00-\u9fff])"""
+    r"""(?:\.\.\.|…|(?<![.!?])[.!?]++)["'”’»)\]]*+"""
+    r"""(?=\s[\s"'“‘«(\[•*\-–—]*+[A-Z0-9À-ÖØ-Þ\u4e00-\u9fff])"""
 )
 _ZH_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _HAS_WORD = re.compile(r"[^\W_]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SPACE = re.compile(r"\s")
+_SYMBOL = re.compile(r"[^\w\s]")
+
+#: Longest sentence (characters); longer spans are cut (rule 5), so that a 2 MB line without
+#: sentence punctuation costs what 1,000 ordinary sentences cost, not one huge one.
+MAX_SENTENCE_CHARS = 2000
 
 
 def split_sentences(text: str, lang: str = "en") -> list[tuple[int, int]]:
@@ -164,10 +176,36 @@ def _spans(text: str, cuts: list[int]) -> list[tuple[int, int]]:
         bullet = _BULLET.match(text, start, end)
         if bullet:
             start = bullet.end()
-        heading = re.match(r"#{1,6}[ \t]+", text[start:end])
+        heading = re.match(r"#{1,6}[ \t]+\s*", text[start:end])  # "# \u3000Title" too
         if heading:
             start += heading.end()
         end = start + len(text[start:end].rstrip())
         if end > start and _HAS_WORD.search(text, start, end):
-            spans.append((start, end))
+            spans.extend(_bounded(text, start, end))
     return spans
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Rule 5: cut a span longer than MAX_SENTENCE_CHARS into pieces no longer than that."""
+    if end - start <= MAX_SENTENCE_CHARS:
+        return [(start, end)]
+    pieces = []
+    while start < end:
+        cut = end
+        if end - start > MAX_SENTENCE_CHARS:
+            window = (start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+            space = _last(_SPACE, text, *window)
+            cut = space if space is not None else (_last(_SYMBOL, text, *window) or window[1])
+        piece_end = start + len(text[start:cut].rstrip())
+        if piece_end > start and _HAS_WORD.search(text, start, piece_end):
+            pieces.append((start, piece_end))
+        start = cut + len(text[cut:end]) - len(text[cut:end].lstrip())
+    return pieces
+
+
+def _last(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> int | None:
+    """End of the last match of ``pattern`` in ``text[lo:hi]``, or None."""
+    found = None
+    for m in pattern.finditer(text, lo, hi):
+        found = m.end()
+    return found
