@@ -1,6 +1,7 @@
 """Accuracy of every stage of readout_diff against the annotated corpus.
 
-    python benchmarks/accuracy.py                 # corpora/ of this repository
+    python benchmarks/accuracy.py                 # corpora/ of this repository: development
+                                                  # pairs, then the held-out set apart
     python benchmarks/accuracy.py --corpus DIR    # any folder of pair folders with gold.json
     python benchmarks/accuracy.py --json          # machine-readable
 
@@ -54,11 +55,19 @@ def print_report(results: dict, seconds: float) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=ROOT / "corpora")
+    ap.add_argument("--corpus", type=Path, default=None,
+                    help="a folder of pair folders (default: corpora/, held-out set apart)")
     ap.add_argument("--json", action="store_true", help="print JSON instead of tables")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    results = evaluate_corpus(args.corpus)
+    if args.corpus is None:
+        results = evaluate_corpus(ROOT / "corpora", exclude=("heldout",))
+        heldout = ROOT / "corpora" / "heldout"
+        if heldout.is_dir():
+            results.update({f"heldout/{k}": v for k, v in evaluate_corpus(heldout).items()
+                            if k != "all"})
+    else:
+        results = evaluate_corpus(args.corpus)
     seconds = time.perf_counter() - t0
     if args.json:
         json.dump(results, sys.stdout, indent=2)

@@ -119,10 +119,13 @@ def _readout_file(folder: Path, label: str) -> Path:
     raise InputError(folder, f"has no readout named {label!r} (.txt/.md/.html/.json)")
 
 
-def find_gold_pairs(root: str | Path) -> Iterator[GoldPair]:
-    """Every folder under ``root`` with a ``gold.json`` naming sides ``a`` and ``b``, sorted."""
+def find_gold_pairs(root: str | Path, *, exclude: tuple[str, ...] = ()) -> Iterator[GoldPair]:
+    """Every folder under ``root`` with a ``gold.json`` naming sides ``a`` and ``b``, sorted;
+    folders below a directory named in ``exclude`` (e.g. ``"heldout"``) are left out."""
     root = Path(root)
     for gold_path in sorted(root.rglob("gold.json")):
+        if any(part in exclude for part in gold_path.relative_to(root).parts[:-1]):
+            continue
         try:
             gold = json.loads(gold_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
@@ -132,7 +135,8 @@ def find_gold_pairs(root: str | Path) -> Iterator[GoldPair]:
                        gold)
 
 
-def evaluate_corpus(root: str | Path, *, codebook: Any = None) -> dict[str, Any]:
+def evaluate_corpus(root: str | Path, *, codebook: Any = None,
+                    exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """Run :func:`readout_diff.compare` on every gold pair under ``root`` and score each stage.
 
     Returns a JSON-ready dict, also split by language (``by_lang``): per-id and micro/macro
@@ -152,7 +156,7 @@ def evaluate_corpus(root: str | Path, *, codebook: Any = None) -> dict[str, Any]
             "gaps_exact": Counter(), "pairs": 0, "sides": 0, "errors": [],
         })
 
-    for pair in find_gold_pairs(root):
+    for pair in find_gold_pairs(root, exclude=exclude):
         ra = load_readout(pair.path_a, label=pair.label_a)
         rb = load_readout(pair.path_b, label=pair.label_b)
         c = compare(ra, rb, codebook=codebook)
