@@ -93,7 +93,7 @@ class Entry:
     label: str
     description: str = ""
     future: bool = False
-    realized: bool = False  # hits under a will/hope/proposal cue do not count
+    realized: bool = False  # hits under a will/hope/proposal cue, or denied, do not count
     commitment: str | None = None
     rules: Mapping[str, LangRules] = field(default_factory=dict)
 

@@ -260,8 +260,8 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
                 if found is None:
                     continue
                 modality, cue_start = found
-        elif entry.realized and ctx.hoped_for(m):
-            continue  # "looks forward to the resumption", "hopes it can be settled"
+        elif entry.realized and (ctx.hoped_for(m) or ctx.negated(m)):
+            continue  # "looks forward to the resumption", "did not touch on restoring"
         kept[(s, m.id)].append(m)
         start_char = int(parsed.token_idx[m.start])
         end_char = parsed.token_end(m.end - 1)
