@@ -9,6 +9,7 @@
 Importing the package is cheap: spaCy and the pipelines load on first use.
 """
 
+from .batch import compare_many
 from .codebook import Codebook
 from .errors import CodebookError, InputError, ParameterError, ReadoutDiffError
 from .model import SCHEMA, Analysis, Comparison, Readout
@@ -28,6 +29,7 @@ __all__ = [
     "ReadoutDiffError",
     "analyze",
     "compare",
+    "compare_many",
     "load_readout",
     "render",
 ]
