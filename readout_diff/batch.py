@@ -265,7 +265,9 @@ def _progress_bar(total: int, progress: bool | None) -> Any:
         from tqdm import tqdm
     except ImportError:  # tqdm comes with spaCy; without it, no bar
         return None
-    return tqdm(total=total, unit="pair", file=sys.stderr, dynamic_ncols=True, leave=False)
+    # Shown only once a run has taken a second: short runs stay quiet.
+    return tqdm(total=total, unit="pair", file=sys.stderr, dynamic_ncols=True, leave=False,
+                delay=1.0)
 
 
 def _scan(path: Path) -> Iterator[tuple[str, bool, int, int]]:
@@ -323,21 +325,10 @@ def sort_output(path: str | os.PathLike[str]) -> bool:
     ordered = sorted({pid: (pid, o, n) for pid, o, n in reversed(index)}.values())
     if ordered == index:
         return False
-    import tempfile
+    from .output import atomic_writer
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as dst, path.open("rb") as src:
-            for _, offset, length in ordered:
-                src.seek(offset)
-                dst.write(src.read(length))
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_writer(path) as dst, path.open("rb") as src:
+        for _, offset, length in ordered:
+            src.seek(offset)
+            dst.write(src.read(length))
     return True

@@ -256,9 +256,21 @@ def test_sort_output_keeps_the_first_record_of_each_id(tmp_path):
     path = tmp_path / "r.jsonl"
     rec = lambda pid, n: json.dumps({"schema": "readout-diff/1", "pair": {"id": pid}, "n": n})
     path.write_text("\n".join([rec("b", 1), rec("a", 2), rec("b", 3)]) + "\n", encoding="utf-8")
+    path.chmod(0o640)
     assert sort_output(path) is True
     assert [(r["pair"]["id"], r["n"]) for r in _lines(path)] == [("a", 2), ("b", 1)]
+    assert path.stat().st_mode & 0o777 == 0o640  # the rewrite keeps the file's permissions
     assert sort_output(path) is False
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(monkeypatch):
+    from readout_diff.batch import _progress_bar
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert _progress_bar(100, None) is None and _progress_bar(100, False) is None
+    bar = _progress_bar(100, True)
+    assert bar is not None and bar.total == 100
+    bar.close()
 
 
 # -- workers and engines -------------------------------------------------------------------------
