@@ -292,16 +292,32 @@ def _truncate(path: Path, size: int) -> None:
         fh.truncate(size)
 
 
+_OWN_PREFIX = ('{"schema":"%s","pair":' % SCHEMA).encode()
+_DECODER = json.JSONDecoder()
+
+
 def _record_key(raw: bytes, path: Path, lineno: int) -> tuple[str, bool]:
+    """The pair id of a record line and whether it succeeded.
+
+    Lines this module wrote start with the schema and the small ``pair`` object, so only that
+    object is decoded (a record may be tens of kilobytes); any other line is parsed whole.
+    """
     try:
-        rec = json.loads(raw)
-        pid = rec["pair"]["id"]
-        if rec.get("schema") != SCHEMA or not isinstance(pid, str):
+        if raw.startswith(_OWN_PREFIX):
+            text = raw.decode("utf-8")
+            pair, end = _DECODER.raw_decode(text, len(_OWN_PREFIX))
+            pid, ok = pair["id"], not text.startswith(',"error":', end)
+        else:
+            rec = json.loads(raw)
+            if rec.get("schema") != SCHEMA:
+                raise TypeError
+            pid, ok = rec["pair"]["id"], "error" not in rec
+        if not isinstance(pid, str):
             raise TypeError
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, AttributeError):
         raise InputError(path, f"line {lineno} is not a readout-diff batch record; refusing to "
                                "resume into (or rewrite) this file") from None
-    return pid, "error" not in rec
+    return pid, ok
 
 
 def _existing(path: Path) -> dict[str, bool]:

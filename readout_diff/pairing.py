@@ -8,7 +8,8 @@ A batch INPUT is one of:
   never searched.
 - **a folder of event folders** — every sub-folder that holds readout files or a ``meta.json`` is
   an event folder; folders with neither are searched further (``corpora/`` → ``en/`` → events),
-  hidden folders (``.git``) are skipped and an empty leaf folder is a pair with no readouts.
+  hidden folders (``.git``) are skipped and an empty leaf folder is a pair with no readouts. An
+  INPUT folder with neither readouts nor sub-folders is an error.
 - **a manifest** — a ``.csv`` (with a header) or ``.jsonl`` file with ``id``, ``a``, ``b`` and
   optional ``label_a``, ``label_b``, ``date``; paths are relative to the manifest's folder.
 
@@ -91,10 +92,14 @@ def find_pairs(inputs: Iterable[str | os.PathLike[str]]) -> list[Pair]:
 
 def _pairs_of(path: Path) -> Iterator[Pair]:
     if path.is_dir():
+        name = path.resolve().name or str(path)
         if _is_event_folder(path):
-            yield _folder_pair(path, path.name or str(path))
-        else:
-            yield from _walk(path, path.name or str(path), set())
+            yield _folder_pair(path, name)
+            return
+        found = list(_walk(path, name, set()))
+        if not found:
+            raise InputError(path, "holds no readouts and no event folders")
+        yield from found
     elif path.is_file():
         if path.suffix.lower() not in MANIFEST_SUFFIXES:
             raise InputError(path, "is neither a folder nor a manifest (expected a folder of "

@@ -148,6 +148,9 @@ def test_manifest_errors_stop_before_any_work(tmp_path):
         find_pairs([_event(tmp_path / "e", 1) / "cn.txt"])
     with pytest.raises(InputError, match="no such file or folder"):
         find_pairs([tmp_path / "missing"])
+    (tmp_path / "nothing").mkdir()
+    with pytest.raises(InputError, match="holds no readouts and no event folders"):
+        find_pairs([tmp_path / "nothing"])
 
 
 def test_duplicate_pair_ids_are_refused(tmp_path):
