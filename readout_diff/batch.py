@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence, Union
 
 from .codebook import Codebook
-from .engines import Engine, TaskSettings, error_line, open_engine
+from .engines import Engine, TaskSettings, check_engine, error_line, open_engine
 from .errors import InputError, ParameterError
 from .model import SCHEMA, Comparison
 from .pairing import Pair, find_pairs
@@ -94,10 +94,7 @@ def compare_many(
         raise ParameterError.invalid("chunk_size", "compare_many", "a positive int or None",
                                      chunk_size)
     if isinstance(engine, Engine):
-        if codebook is not None or lang != "auto" or workers is not None or scheduler is not None:
-            raise ParameterError.invalid("engine", "compare_many",
-                                         "a name when codebook, lang, workers or scheduler are "
-                                         "given (an open engine has its own)", engine.name)
+        _check_open_engine(engine, codebook, lang, workers, scheduler)
         if todo:
             yield from _drive(engine, todo, chunk_size, stop)
         return
@@ -111,6 +108,14 @@ def compare_many(
         finished = not (stop is not None and stop.is_set())
     finally:  # stopped, interrupted or abandoned: running chunks are not waited for
         eng.close(abort=not finished)
+
+
+def _check_open_engine(engine: Engine, codebook: object, lang: str, workers: int | None,
+                       scheduler: str | None) -> None:
+    if codebook is not None or lang != "auto" or workers is not None or scheduler is not None:
+        raise ParameterError.invalid("engine", "compare_many",
+                                     "a name when codebook, lang, workers or scheduler are "
+                                     "given (an open engine has its own)", engine.name)
 
 
 def _as_pair(p: PairLike, i: int) -> Pair:
@@ -210,22 +215,45 @@ def run_batch(
     pairs = find_pairs(inputs)
     out = Path(output)
     _refuse_inputs(out, inputs, pairs)
+    if isinstance(engine, str):  # every option is checked before the output is touched
+        settings = TaskSettings.make(codebook, lang)
+        check_engine(engine, workers=workers, scheduler=scheduler)
+    else:
+        _check_open_engine(engine, codebook, lang, workers, scheduler)
     done = _existing(out) if resume else {}
-    if not resume or not out.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(b"")
     todo = [p for p in pairs if p.id not in done]
-    ok = sum(1 for p in pairs if done.get(p.id) is True)
-    failed = sum(1 for p in pairs if done.get(p.id) is False)
-    bar = _progress_bar(len(todo), progress)
+    eng = engine
+    if todo and isinstance(engine, str):
+        eng = open_engine(engine, workers=workers, scheduler=scheduler, settings=settings)
+    counts = {True: sum(done.get(p.id) is True for p in pairs),
+              False: sum(done.get(p.id) is False for p in pairs)}
+    finished = False
+    try:
+        if not resume or not out.exists():
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(b"")
+        if todo:
+            results = compare_many(todo, engine=eng, chunk_size=chunk_size, stop=stop)
+            _append(out, results, counts, _progress_bar(len(todo), progress))
+        finished = not (stop is not None and stop.is_set())
+    finally:
+        if eng is not engine:  # opened here: closed here, at once when not finished
+            eng.close(abort=not finished)
+    interrupted = counts[True] + counts[False] < len(pairs)
+    if not interrupted:
+        sort_output(out)
+    return BatchReport(pairs=len(pairs), ok=counts[True], failed=counts[False],
+                       skipped=len(pairs) - len(todo), seconds=time.monotonic() - started,
+                       interrupted=interrupted, output=str(out))
+
+
+def _append(out: Path, results: Iterable[PairResult], counts: dict[bool, int], bar: Any) -> None:
+    """Append each result's line to ``out`` as it comes, counting successes and failures."""
     fd = os.open(out, os.O_WRONLY | os.O_APPEND)
     try:
-        for result in compare_many(todo, workers=workers, engine=engine, scheduler=scheduler,
-                                   codebook=codebook, lang=lang, chunk_size=chunk_size,
-                                   stop=stop):
+        for result in results:
             _write_whole(fd, (result.line + "\n").encode("utf-8"))
-            ok += result.ok
-            failed += not result.ok
+            counts[result.ok] += 1
             if bar is not None:
                 bar.update(1)
         os.fsync(fd)
@@ -233,12 +261,6 @@ def run_batch(
         os.close(fd)
         if bar is not None:
             bar.close()
-    interrupted = stop is not None and stop.is_set() and ok + failed < len(pairs)
-    if not interrupted:
-        sort_output(out)
-    return BatchReport(pairs=len(pairs), ok=ok, failed=failed, skipped=len(pairs) - len(todo),
-                       seconds=time.monotonic() - started, interrupted=interrupted,
-                       output=str(out))
 
 
 def _refuse_inputs(out: Path, inputs: list[Path], pairs: list[Pair]) -> None:

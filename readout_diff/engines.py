@@ -41,6 +41,7 @@ __all__ = [
     "Engine",
     "LocalEngine",
     "TaskSettings",
+    "check_engine",
     "compare_chunk",
     "default_workers",
     "engine_names",
@@ -199,6 +200,10 @@ class Engine:
         self.settings = settings
         self.token = uuid.uuid4().hex
 
+    @classmethod
+    def check(cls, scheduler: str | None) -> None:
+        """Raise ParameterError when this engine cannot take ``scheduler``."""
+
     def submit(self, chunk: Chunk) -> Future:
         raise NotImplementedError
 
@@ -219,11 +224,15 @@ class LocalEngine(Engine):
 
     name = "local"
 
-    def __init__(self, *, workers: int, scheduler: str | None, settings: TaskSettings) -> None:
+    @classmethod
+    def check(cls, scheduler: str | None) -> None:
         if scheduler is not None:
             raise ParameterError.invalid("scheduler", "compare_many",
                                          "None with engine='local' (a scheduler is for 'dask')",
                                          scheduler)
+
+    def __init__(self, *, workers: int, scheduler: str | None, settings: TaskSettings) -> None:
+        self.check(scheduler)
         super().__init__(workers=workers, scheduler=scheduler, settings=settings)
         self.slots = workers
         self._pool = self._start()
@@ -261,6 +270,25 @@ class LocalEngine(Engine):
             p.join(timeout=5)
 
 
+def check_engine(name: str, *, workers: int | None = None,
+                 scheduler: str | None = None) -> type[Engine]:
+    """The engine class registered as ``name``, after checking ``workers`` and ``scheduler``
+    as far as can be done without starting anything."""
+    target = ENGINES.get(name) if isinstance(name, str) else None
+    if target is None:
+        raise ParameterError.invalid("engine", "compare_many", f"one of {engine_names()}", name)
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        raise ParameterError.invalid("workers", "compare_many", "a positive int", workers)
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise ParameterError.invalid("scheduler", "compare_many", "an address string or None",
+                                     scheduler)
+    module, cls = target.split(":")
+    engine_cls: type[Engine] = getattr(importlib.import_module(module), cls)
+    engine_cls.check(scheduler)
+    return engine_cls
+
+
 def open_engine(name: str, *, workers: int | None = None, scheduler: str | None = None,
                 settings: TaskSettings | None = None) -> Engine:
     """Start the engine registered as ``name`` with ``workers`` workers (default: the cores).
@@ -268,13 +296,6 @@ def open_engine(name: str, *, workers: int | None = None, scheduler: str | None 
     >>> with open_engine("local", workers=2) as engine:  # doctest: +SKIP
     ...     list(compare_many(pairs, engine=engine))
     """
-    target = ENGINES.get(name) if isinstance(name, str) else None
-    if target is None:
-        raise ParameterError.invalid("engine", "compare_many", f"one of {engine_names()}", name)
-    if workers is None:
-        workers = default_workers()
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ParameterError.invalid("workers", "compare_many", "a positive int", workers)
-    module, cls = target.split(":")
-    factory: Callable[..., Engine] = getattr(importlib.import_module(module), cls)
-    return factory(workers=workers, scheduler=scheduler, settings=settings or TaskSettings())
+    engine_cls = check_engine(name, workers=workers, scheduler=scheduler)
+    return engine_cls(workers=workers or default_workers(), scheduler=scheduler,
+                      settings=settings or TaskSettings())

@@ -17,7 +17,7 @@ import pytest
 from readout_diff import compare_many
 from readout_diff.batch import PairResult, run_batch, sort_output
 from readout_diff.cli import main
-from readout_diff.errors import InputError, ParameterError
+from readout_diff.errors import InputError, ParameterError, ReadoutDiffError
 from readout_diff.pairing import Pair, find_pairs
 from readout_diff.summary import render_summary, summarize_results
 
@@ -245,6 +245,17 @@ def test_resume_refuses_a_file_that_is_not_a_batch_output(tmp_path):
     with pytest.raises(InputError, match="line 1 is not a readout-diff batch record"):
         run_batch([_corpus(tmp_path / "c", 1)], out, resume=True, workers=1)
     assert out.read_text(encoding="utf-8") == '{"hello": 1}\n'
+
+
+def test_bad_options_leave_the_output_untouched(tmp_path):
+    out = tmp_path / "r.jsonl"
+    out.write_text("precious\n", encoding="utf-8")
+    root = _corpus(tmp_path / "c", 1)
+    for bad in ({"engine": "spark"}, {"workers": 0}, {"scheduler": "tcp://127.0.0.1:1"},
+                {"lang": "fr"}, {"codebook": tmp_path / "missing.toml"}):
+        with pytest.raises(ReadoutDiffError):
+            run_batch([root], out, **bad)
+    assert out.read_text(encoding="utf-8") == "precious\n"
 
 
 def test_output_may_not_be_an_input(tmp_path):
