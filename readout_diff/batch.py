@@ -19,6 +19,7 @@ import os
 import sys
 import threading
 import time
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +27,11 @@ from typing import Any, Iterable, Iterator, Sequence, Union
 
 from .codebook import Codebook
 from .engines import Engine, TaskSettings, check_engine, error_line, open_engine
-from .errors import InputError, ParameterError
+from .errors import InputError, ParameterError, ReadoutDiffError
 from .model import SCHEMA, Comparison
 from .pairing import Pair, find_pairs
 
-__all__ = ["BatchReport", "PairResult", "compare_many", "run_batch"]
+__all__ = ["BatchReport", "EngineError", "PairResult", "compare_many", "run_batch", "sort_output"]
 
 #: The most pairs in one task (about half a second of work for a typical readout pair).
 MAX_CHUNK = 16
@@ -132,36 +133,67 @@ def _chunks(pairs: list[Pair], size: int) -> list[list[tuple[int, Pair]]]:
     return [indexed[k:k + size] for k in range(0, len(indexed), size)]
 
 
+class EngineError(ReadoutDiffError, RuntimeError):
+    """The workers cannot compare anything: they fail whatever pair they are given."""
+
+
+#: Pairs that fail alone, one after the other, before the workers are given up on.
+MAX_FAILING_ALONE = 3
+
+Chunk = list[tuple[int, Pair]]
+
+
 def _drive(engine: Engine, pairs: list[Pair], chunk_size: int | None,
            stop: threading.Event | None) -> Iterator[PairResult]:
-    """Keep about two chunks per worker in flight; yield results; retry a chunk whose worker
-    died pair by pair, so one pair that kills its process is the only one recorded as failed."""
-    size = chunk_size or max(1, min(MAX_CHUNK, len(pairs) // (engine.slots * 4)))
-    queue = _chunks(pairs, size)
-    queue.reverse()  # pop() from the end takes chunks in pair order
+    """Run ``pairs`` on ``engine`` in chunks, about two per worker in flight; yield results.
+
+    When a chunk fails as a whole (its worker died: out of memory, a crash), its pairs — and
+    those of chunks that died with it — are retried alone, one at a time, so a pair that kills
+    its worker is the only one recorded as failed (``WorkerError``). When
+    :data:`MAX_FAILING_ALONE` pairs in a row fail alone, the workers themselves are broken:
+    :class:`EngineError`, and those pairs are not recorded (a resumed run retries them).
+    """
+    # About eight chunks per worker: small enough that the last ones finish together.
+    size = chunk_size or max(1, min(MAX_CHUNK, len(pairs) // (engine.slots * 8)))
+    fresh = deque(_chunks(pairs, size))
+    suspects: deque[tuple[int, Pair]] = deque()
     limit = max(2, engine.slots * 2)
-    running: dict[Future, list[tuple[int, Pair]]] = {}
-    while queue or running:
-        while queue and len(running) < limit:
-            chunk = queue.pop()
-            running[engine.submit(chunk)] = chunk
+    running: dict[Future, tuple[Chunk, bool]] = {}  # chunk, and whether it is a suspect alone
+    held: list[PairResult] = []  # suspects that failed alone, until the workers prove sound
+    while fresh or suspects or running:
+        if suspects:
+            if not running:
+                chunk = [suspects.popleft()]
+                running[engine.submit(chunk)] = (chunk, True)
+        else:
+            while fresh and len(running) < limit:
+                chunk = fresh.popleft()
+                running[engine.submit(chunk)] = (chunk, False)
         if stop is not None and stop.is_set():
             return
         done, _ = wait(list(running), timeout=_POLL, return_when=FIRST_COMPLETED)
-        for fut in sorted(done, key=lambda f: running[f][0][0]):
-            chunk = running.pop(fut)
+        for fut in sorted(done, key=lambda f: running[f][0][0][0]):
+            chunk, alone = running.pop(fut)
             try:
                 results = fut.result()
             except Exception as exc:  # noqa: BLE001 - the worker, not the pair, failed
-                if len(chunk) > 1:
-                    queue.extend([x] for x in reversed(chunk))
+                if not alone:
+                    suspects.extend(chunk)
                     continue
-                i, pair = chunk[0]
-                results = [(i, False, error_line(pair, "WorkerError",
-                                                 f"the worker comparing {pair.id!r} failed: "
-                                                 f"{type(exc).__name__}: {exc}"))]
+                (i, pair), = chunk
+                held.append(PairResult(pair, error_line(
+                    pair, "WorkerError", f"the worker comparing {pair.id!r} failed: "
+                                         f"{type(exc).__name__}: {exc}"), False))
+                if len(held) >= MAX_FAILING_ALONE:
+                    raise EngineError(f"the workers fail whatever they are given: "
+                                      f"{len(held)} pairs in a row failed alone (last: "
+                                      f"{type(exc).__name__}: {exc})") from exc
+                continue
+            yield from held
+            held.clear()
             for i, ok, line in results:
                 yield PairResult(pairs[i], line, ok)
+    yield from held
 
 
 # -- the JSONL file ------------------------------------------------------------------------------

@@ -10,12 +10,14 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from readout_diff import compare_many
-from readout_diff.batch import PairResult, run_batch, sort_output
+from readout_diff.batch import EngineError, PairResult, run_batch, sort_output
+from readout_diff.engines import Engine, TaskSettings
 from readout_diff.cli import main
 from readout_diff.errors import InputError, ParameterError, ReadoutDiffError
 from readout_diff.pairing import Pair, find_pairs
@@ -334,6 +336,95 @@ def test_compare_many_is_exported():
     assert readout_diff.__all__ == sorted(readout_diff.__all__, key=lambda n: (not n.isupper(), n))
 
 
+class _FakeEngine(Engine):
+    """Answers in this thread; a chunk holding a ``poison`` pair dies as a worker would."""
+
+    name = "fake"
+    slots = 2
+
+    def __init__(self, poison: set[str] = frozenset(), dead: bool = False) -> None:
+        super().__init__(workers=2, scheduler=None, settings=TaskSettings())
+        self.poison, self.dead, self.submitted = poison, dead, []
+
+    def submit(self, chunk):
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.submitted.append([p.id for _, p in chunk])
+        fut = Future()
+        if self.dead or any(p.id in self.poison for _, p in chunk):
+            fut.set_exception(BrokenProcessPool("a worker died"))
+        else:
+            fut.set_result([(i, True, json.dumps({"schema": "readout-diff/1",
+                                                  "pair": p.to_dict()})) for i, p in chunk])
+        return fut
+
+    def close(self, *, abort=False):
+        pass
+
+
+def test_a_pair_that_kills_its_worker_is_the_only_one_recorded_as_failed():
+    pairs = [Pair(f"p{i}", "a.txt", "b.txt") for i in range(10)]
+    engine = _FakeEngine(poison={"p5"})
+    results = {r.pair.id: r for r in compare_many(pairs, engine=engine, chunk_size=4)}
+    assert sorted(results) == [p.id for p in pairs]
+    assert [k for k, r in results.items() if not r.ok] == ["p5"]
+    assert results["p5"].error["type"] == "WorkerError"
+    assert "a worker died" in results["p5"].error["message"]
+    assert ["p5"] in engine.submitted  # retried alone
+    assert ["p4"] in engine.submitted and ["p6"] in engine.submitted
+
+
+def test_workers_that_fail_everything_stop_the_run_without_records():
+    pairs = [Pair(f"p{i}", "a.txt", "b.txt") for i in range(10)]
+    with pytest.raises(EngineError, match="3 pairs in a row failed alone"):
+        for _ in compare_many(pairs, engine=_FakeEngine(dead=True), chunk_size=4):
+            pytest.fail("no record may come from dead workers")
+
+
+@contextmanager
+def _once_lines(path: Path, n: int, action):
+    """While the block runs, call ``action()`` once ``path`` holds ``n`` whole lines (again
+    and again until it returns True)."""
+    done = threading.Event()
+
+    def watch():
+        while not done.is_set():
+            if path.exists() and path.read_bytes().count(b"\n") >= n and action():
+                return
+            done.wait(0.01)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+
+
+def test_a_killed_worker_process_is_replaced_and_no_pair_is_lost(tmp_path):
+    import psutil
+
+    root = _corpus(tmp_path / "c", 16, repeat=10)
+    out = tmp_path / "r.jsonl"
+    killed = []
+
+    def kill_one_worker():
+        workers = [p for p in psutil.Process().children()
+                   if "spawn_main" in " ".join(p.cmdline())]  # not the resource tracker
+        for p in workers[:1]:
+            p.kill()
+            killed.append(p.pid)
+        return bool(killed)
+
+    with _once_lines(out, 2, kill_one_worker):
+        report = run_batch([root], out, workers=2, chunk_size=2)
+    assert killed, "the run ended before a worker could be killed"
+    assert (report.ok, report.failed) == (16, 0)
+    assert len(_lines(out)) == 16
+
+
 @pytest.fixture(scope="module")
 def dask_cluster():
     pytest.importorskip("distributed", reason="Dask is an optional extra: pip install '.[dask]'")
@@ -453,19 +544,7 @@ def test_stop_event_ends_the_run_with_whole_lines(tmp_path):
     root = _corpus(tmp_path / "c", 30, repeat=10)
     out = tmp_path / "r.jsonl"
     stop = threading.Event()
-    seen = []
-
-    def watch():
-        while not stop.is_set():
-            if out.exists() and out.read_bytes().count(b"\n") >= 1:
-                seen.append(True)
-                stop.set()
-            time.sleep(0.01)
-
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    report = run_batch([root], out, workers=1, chunk_size=1, stop=stop)
-    stop.set()
-    watcher.join()
+    with _once_lines(out, 1, lambda: stop.set() or True):
+        report = run_batch([root], out, workers=1, chunk_size=1, stop=stop)
     assert report.interrupted and report.ok + report.failed < 30
     assert out.read_bytes().endswith(b"\n") and len(_lines(out)) == report.ok
