@@ -9,6 +9,7 @@
 Importing the package is cheap: spaCy and the pipelines load on first use.
 """
 
+from .batch import compare_many
 from .codebook import Codebook
 from .errors import CodebookError, InputError, ParameterError, ReadoutDiffError
 from .model import SCHEMA, Analysis, Comparison, Readout
@@ -30,6 +31,7 @@ __all__ = [
     "SCHEMA",
     "analyze",
     "compare",
+    "compare_many",
     "compare_three",
     "diff_versions",
     "load_readout",

@@ -221,6 +221,72 @@ def report(
                f"{', timeline ' + str(result.chart) if result.chart else ''})", err=True)
 
 
+@app.command()
+def batch(
+    inputs: List[Path] = typer.Argument(..., metavar="INPUT...",
+                                        help="Folders of event folders, event folders, or "
+                                             "manifests (.csv/.jsonl with id, a, b)."),
+    output: Path = typer.Option(..., "--output", "-o", help="The JSONL file of records."),
+    resume: bool = typer.Option(False, "--resume", help="Keep the records already in the output "
+                                                        "and compare only the missing pairs."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1,
+                                          help="Worker processes (default: the cores)."),
+    engine: str = typer.Option("local", "--engine", help="Where to run: local or dask."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                            help="A Dask scheduler (default: a LocalCluster)."),
+    chunk_size: Optional[int] = typer.Option(None, "--chunk-size", min=1,
+                                             help="Pairs per task (default: automatic)."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
+                                            help="Progress bar on stderr (default: when a terminal)."),
+    codebook: Optional[Path] = CodebookOpt,
+    lang: Lang = LangOpt,
+) -> None:
+    """Compare every pair of many inputs into a JSONL file, in parallel; resumable.
+
+    Exit status 0 when every pair succeeded, 1 when any failed, 128+signal when interrupted.
+    """
+    import signal
+    import threading
+
+    from .batch import run_batch
+
+    stop = threading.Event()
+    received: list[int] = []
+
+    def on_signal(signum: int, frame: object) -> None:  # only a flag: records stay whole
+        received.append(signum)
+        stop.set()
+
+    handled = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, on_signal) for s in handled}
+    try:
+        report = run_batch(inputs, output, resume=resume, workers=workers, engine=engine,
+                           scheduler=scheduler, codebook=codebook, lang=lang.value,
+                           chunk_size=chunk_size, progress=progress, stop=stop)
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+    typer.echo(f"readout-diff: {report.summary()}", err=True)
+    if report.interrupted:
+        raise typer.Exit(128 + (received[0] if received else signal.SIGINT))
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def summarize(
+    results: Path = typer.Argument(..., help="A batch output (JSONL)."),
+    csv: Optional[Path] = typer.Option(None, "--csv", help="Also write the table of pairs here."),
+    top: int = typer.Option(5, "--top", min=1, help="Topics listed per side in the totals."),
+) -> None:
+    """A table of a batch's pairs and which topics each side leaves out most often."""
+    from .summary import render_summary, summarize_results, write_csv
+
+    summary = summarize_results(results)
+    if csv is not None:
+        write_csv(summary, csv, inputs=[results])
+    sys.stdout.write(render_summary(summary, top=top))
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     """Entry point of the console script: every error is one line on stderr, never a traceback;
     exit 1 for bad input (library errors), 2 for bad usage (click's), 130 when interrupted."""

@@ -395,8 +395,13 @@ def _html_text(html: str) -> tuple[dict[str, Any], str]:
     return meta, text
 
 
+#: Files of an event folder that describe it and are not readouts (``meta.json``, ``gold.json``).
+SIDECAR_NAMES = frozenset({"meta.json", "gold.json"})
+
+
 def iter_readout_files(folder: Path) -> Iterator[Path]:
-    """Readout files directly inside ``folder`` (not sub-folders), sorted by name."""
+    """Readout files directly inside ``folder`` (not sub-folders, not sidecars), sorted by name."""
     for p in sorted(folder.iterdir()):
-        if p.is_file() and p.suffix.lower() in READOUT_SUFFIXES and not p.name.startswith("."):
+        if (p.is_file() and p.suffix.lower() in READOUT_SUFFIXES and not p.name.startswith(".")
+                and p.name.lower() not in SIDECAR_NAMES):
             yield p
