@@ -212,16 +212,56 @@ def _combine(cos: float, fz: float, sem: float, pos: float) -> float:
 
 
 def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """TF-IDF over the pair's own sentences, on the columns they use (compact, symmetric in a/b)."""
-    from sklearn.feature_extraction.text import TfidfTransformer
+    """TF-IDF over the pair's own sentences, on the columns they use (compact, symmetric in a/b).
 
-    both = sparse.vstack([fa.content, fb.content]).tocsc()
-    used = np.flatnonzero(np.diff(both.indptr))
-    compact = both[:, used].tocsr()
-    if compact.shape[1] == 0:
+    The arithmetic of scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` (smooth idf, rows
+    l2-normalised), written out on the matrix's arrays: fitting an estimator per pair, and
+    converting a 2²²-column matrix to find the used columns, cost more than the alignment itself.
+    Every operation is the one scikit-learn does, in the same order, so the values are equal to
+    the last bit (``tests/test_align.py`` checks against scikit-learn when it is installed).
+    """
+    both = sparse.vstack([fa.content, fb.content], format="csr")
+    both.sum_duplicates()  # canonical: sorted column indices per row (a no-op when already so)
+    used, cols = np.unique(both.indices, return_inverse=True)
+    if len(used) == 0:
         return (sparse.csr_matrix((fa.n, 1)), sparse.csr_matrix((fb.n, 1)))
-    x = TfidfTransformer(sublinear_tf=True).fit_transform(compact).tocsr()
+    n = both.shape[0]
+    data = np.log(both.data.astype(np.float64))  # sublinear tf: 1 + log(count)
+    data += 1.0
+    df = np.bincount(cols, minlength=len(used)).astype(np.float64)
+    df += 1.0  # smooth idf: as if one more document held every word
+    idf = np.full_like(df, n + 1)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    data *= idf[cols]
+    indptr = both.indptr.astype(np.int64)
+    norms = np.sqrt(_row_sums_of_squares(data, indptr))
+    lengths = np.diff(indptr)
+    per = np.repeat(norms, lengths)
+    nz = per != 0.0  # empty rows are left alone, as scikit-learn does
+    data[nz] /= per[nz]
+    x = sparse.csr_matrix((data, cols.astype(np.int64), indptr), shape=(n, len(used)))
     return x[: fa.n], x[fa.n:]
+
+
+def _row_sums_of_squares(data: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Per CSR row, the sum of squares added left to right (as scikit-learn's l2 normaliser does:
+    NumPy's own reductions sum pairwise, which can differ in the last bit)."""
+    lengths = np.diff(indptr)
+    sums = np.zeros(len(lengths))
+    if not len(lengths):
+        return sums
+    sq = data * data
+    order = np.argsort(-lengths, kind="stable")
+    neg_len = -lengths[order]
+    starts = indptr[:-1][order]
+    acc = np.zeros(len(order))
+    for k in range(int(-neg_len[0])):
+        m = int(np.searchsorted(neg_len, -k, side="left"))  # rows longer than k
+        acc[:m] += sq[starts[:m] + k]
+    sums[order] = acc
+    return sums
 
 
 def _anchor_matrices(fa: SentenceFeatures, fb: SentenceFeatures):
