@@ -29,6 +29,7 @@ import numpy as np
 from .errors import ParameterError
 from .segment import split_sentences
 from .spelling import americanize
+from .whitespace import crosses_special_case, single_spaced
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -38,6 +39,7 @@ __all__ = ["languages", "Parsed", "get_pipeline", "normalizer", "parse", "regist
 
 _BUILDERS: dict[str, Callable[[], "Language"]] = {}
 _LOCK = threading.Lock()
+_SENTENCES = "readout_diff.sentences"  # key of the sentence spans in Doc.user_data
 
 
 def register_language(lang: str) -> Callable[[Callable[[], "Language"]], Callable[[], "Language"]]:
@@ -91,17 +93,32 @@ class Parsed:
 
 
 def parse(text: str, lang: str = "en") -> Parsed:
-    """Tokenize ``text`` with the pipeline of ``lang`` and split it into sentences."""
-    doc = get_pipeline(lang)(text)
-    return parsed_from_doc(doc)
+    """Tokenize ``text`` with the pipeline of ``lang`` and split it into sentences.
+
+    The result is that of ``parsed_from_doc(get_pipeline(lang)(text))``, made without per-token
+    Python: spaCy's tokenizer cuts text at white space and tokenizes the pieces between on their
+    own, so tokenizing a copy whose white-space runs are single spaces gives the same tokens
+    minus the white-space ones, at offsets mapped back with one array operation (no ``Doc`` to
+    rebuild from a list of words, no ``doc.text`` joined token by token).
+    """
+    nlp = get_pipeline(lang)
+    spans = split_sentences(text, lang)
+    doc, idx = _tokenize(nlp, text)
+    doc.user_data[_SENTENCES] = spans
+    _set_sent_starts(doc, idx, spans)
+    for name, proc in nlp.pipeline:
+        if name != "readout_sentences":  # stamped above, from the original text
+            doc = proc(doc)
+    return _parsed(text, doc, spans, idx)
 
 
-def parsed_from_doc(doc: "Doc") -> Parsed:
+def parsed_from_doc(doc: "Doc", text: str | None = None) -> Parsed:
+    """The :class:`Parsed` of a document the pipeline made (``text`` is ``doc.text``, if known)."""
     from spacy.attrs import IDX, IS_SPACE, ORTH
     from spacy.tokens import Doc
 
-    spans = doc.user_data.get("readout_diff.sentences", ())
-    text = doc.text
+    spans = doc.user_data.get(_SENTENCES, ())
+    text = doc.text if text is None else text
     if len(doc):
         arr = doc.to_array([IDX, IS_SPACE, ORTH])
         idx = arr[:, 0].astype(np.int64)
@@ -114,6 +131,10 @@ def parsed_from_doc(doc: "Doc") -> Parsed:
             idx = idx[keep]
     else:
         idx = np.zeros(0, np.int64)
+    return _parsed(text, doc, tuple(spans), idx)
+
+
+def _parsed(text: str, doc: "Doc", spans, idx: np.ndarray) -> Parsed:
     starts = np.array([s for s, _ in spans], dtype=np.int64)
     ends = np.array([e for _, e in spans], dtype=np.int64)
     sent = np.searchsorted(starts, idx, side="right") - 1
@@ -122,6 +143,33 @@ def parsed_from_doc(doc: "Doc") -> Parsed:
     lo = np.searchsorted(idx, starts, side="left")
     hi = np.searchsorted(idx, ends, side="left")
     return Parsed(text, doc, tuple(spans), idx, token_sent, tuple(zip(lo.tolist(), hi.tolist())))
+
+
+def _tokenize(nlp: "Language", text: str) -> tuple["Doc", np.ndarray]:
+    """The pipeline's tokens of ``text`` without white-space tokens, and their offsets in it."""
+    from spacy.attrs import IDX, NORM, ORTH
+    from spacy.tokenizer import Tokenizer
+
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):  # another tokenizer (Chinese): the plain way
+        p = parsed_from_doc(nlp.make_doc(text), text)
+        return p.doc, p.token_idx
+    spaced, back = single_spaced(text)
+    doc = nlp.make_doc(spaced)
+    if back is None or not len(doc):
+        return doc, doc.to_array(IDX).astype(np.int64).reshape(-1)
+    arr = doc.to_array([IDX, ORTH])
+    idx = arr[:, 0].astype(np.int64)
+    starts, removed = back
+    if crosses_special_case(tokenizer, doc, arr[:, 1].astype(np.uint64), idx, starts[1:]):
+        p = parsed_from_doc(nlp.make_doc(text), text)  # rare: see crosses_special_case
+        return p.doc, p.token_idx
+    idx = idx + removed[np.searchsorted(starts, idx, side="right") - 1]
+    # Such a text used to be rebuilt from its words, which keeps the lexemes' NORM only; the
+    # tokenizer's exceptions set some per token ("Jan." → "January"). NORM 0 on a token means
+    # "the lexeme's": results stay what they were.
+    doc.from_array([NORM], np.zeros((len(doc), 1), dtype=np.uint64))
+    return doc, idx
 
 
 # -- normalisation --------------------------------------------------------------------------------
@@ -167,19 +215,27 @@ def _install_norms(nlp: "Language", norm: Callable[[str], str]) -> None:
 
 def _stamp_sentences(doc: "Doc", lang: str) -> "Doc":
     """Store sentence spans in ``doc.user_data`` and set SENT_START so ``doc.sents`` works."""
-    from spacy.attrs import IDX, SENT_START
+    from spacy.attrs import IDX
 
     spans = split_sentences(doc.text, lang)
-    doc.user_data["readout_diff.sentences"] = spans
+    doc.user_data[_SENTENCES] = spans
     if len(doc):
-        idx = doc.to_array([IDX]).astype(np.int64).reshape(-1)
-        flags = np.full(len(doc), -1, dtype=np.int64)
-        first = np.searchsorted(idx, np.array([s for s, _ in spans], dtype=np.int64))
-        first = first[first < len(doc)]
-        flags[first] = 1
-        flags[0] = 1
-        doc.from_array([SENT_START], flags.reshape(-1, 1).astype("uint64"))
+        _set_sent_starts(doc, doc.to_array([IDX]).astype(np.int64).reshape(-1), spans)
     return doc
+
+
+def _set_sent_starts(doc: "Doc", idx: np.ndarray, spans) -> None:
+    """SENT_START on the first token of each span (``idx``: token offsets in the spans' text)."""
+    from spacy.attrs import SENT_START
+
+    if not len(doc):
+        return
+    flags = np.full(len(doc), -1, dtype=np.int64)
+    first = np.searchsorted(idx, np.array([s for s, _ in spans], dtype=np.int64))
+    first = first[first < len(doc)]
+    flags[first] = 1
+    flags[0] = 1
+    doc.from_array([SENT_START], flags.reshape(-1, 1).astype("uint64"))
 
 
 def _sentences_en(doc: "Doc") -> "Doc":
