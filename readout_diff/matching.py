@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
+from .arrays import in_sorted
 from .codebook import Codebook, Entry
 from .nlp import Parsed, get_pipeline
 
@@ -209,7 +210,7 @@ class _Anchors:
         found: list[tuple[int, int]] = []
         for col, attr in enumerate(self.attrs):
             hashes = arr[:, col].astype(np.uint64)
-            for pos in np.flatnonzero(np.isin(hashes, self.values[attr])).tolist():
+            for pos in np.flatnonzero(in_sorted(hashes, self.values[attr])).tolist():
                 s = int(parsed.token_sent[pos])
                 if s < 0:
                     continue
