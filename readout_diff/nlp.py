@@ -29,7 +29,7 @@ import numpy as np
 from .errors import ParameterError
 from .segment import split_sentences
 from .spelling import americanize
-from .whitespace import crosses_special_case, single_spaced
+from .whitespace import may_cross_special_case, single_spaced
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -39,6 +39,10 @@ __all__ = ["languages", "Parsed", "get_pipeline", "normalizer", "parse", "regist
 
 _BUILDERS: dict[str, Callable[[], "Language"]] = {}
 _LOCK = threading.Lock()
+# spaCy refuses texts over 1,000,000 characters by default, a guard for its parser and NER,
+# which need ~1 GB per 100,000 characters; these pipelines only tokenize, and a 5,000-sentence
+# transcript is longer than that. The limit on readouts is max_sentences (pipeline.py).
+_MAX_LENGTH = 100_000_000
 _SENTENCES = "readout_diff.sentences"  # key of the sentence spans in Doc.user_data
 
 
@@ -147,7 +151,7 @@ def _parsed(text: str, doc: "Doc", spans, idx: np.ndarray) -> Parsed:
 
 def _tokenize(nlp: "Language", text: str) -> tuple["Doc", np.ndarray]:
     """The pipeline's tokens of ``text`` without white-space tokens, and their offsets in it."""
-    from spacy.attrs import IDX, NORM, ORTH
+    from spacy.attrs import IDX, NORM
     from spacy.tokenizer import Tokenizer
 
     tokenizer = nlp.tokenizer
@@ -155,15 +159,14 @@ def _tokenize(nlp: "Language", text: str) -> tuple["Doc", np.ndarray]:
         p = parsed_from_doc(nlp.make_doc(text), text)
         return p.doc, p.token_idx
     spaced, back = single_spaced(text)
-    doc = nlp.make_doc(spaced)
-    if back is None or not len(doc):
-        return doc, doc.to_array(IDX).astype(np.int64).reshape(-1)
-    arr = doc.to_array([IDX, ORTH])
-    idx = arr[:, 0].astype(np.int64)
-    starts, removed = back
-    if crosses_special_case(tokenizer, doc, arr[:, 1].astype(np.uint64), idx, starts[1:]):
-        p = parsed_from_doc(nlp.make_doc(text), text)  # rare: see crosses_special_case
+    if back is not None and may_cross_special_case(tokenizer, spaced, back[0][1:]):
+        p = parsed_from_doc(nlp.make_doc(text), text)  # rare: see may_cross_special_case
         return p.doc, p.token_idx
+    doc = nlp.make_doc(spaced)
+    idx = doc.to_array(IDX).astype(np.int64).reshape(-1)
+    if back is None or not len(doc):
+        return doc, idx
+    starts, removed = back
     idx = idx + removed[np.searchsorted(starts, idx, side="right") - 1]
     # Such a text used to be rebuilt from its words, which keeps the lexemes' NORM only; the
     # tokenizer's exceptions set some per token ("Jan." → "January"). NORM 0 on a token means
@@ -249,6 +252,7 @@ def _build_english() -> "Language":
     from spacy.lookups import load_lookups
 
     nlp = spacy.blank("en")
+    nlp.max_length = _MAX_LENGTH
     table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
     _install_norms(nlp, normalizer(table.get))
     if not Language.has_factory("readout_sentences_en"):
@@ -271,6 +275,7 @@ def _build_chinese() -> "Language":
     from .chinese import chinese_norm, make_tokenizer
 
     nlp = spacy.blank("zh")
+    nlp.max_length = _MAX_LENGTH
     nlp.tokenizer = make_tokenizer(nlp.vocab)
     _install_norms(nlp, chinese_norm)
     if not Language.has_factory("readout_sentences_zh"):

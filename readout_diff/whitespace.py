@@ -8,24 +8,24 @@ at white space and tokenizes the pieces between on their own, so the tokens are 
 the white-space ones) and gives the way back to the original offsets.
 
 One thing can tell the two apart: the special cases that spaCy's tokenizer matches over tokens
-(emoticons such as ``":)"``). :func:`crosses_special_case` finds the texts where that may happen
-(about 4 % of real readouts, where a line ending in ``")"`` or ``":"`` is followed by a list
+(emoticons such as ``":)"``). :func:`may_cross_special_case` finds, before tokenizing, the texts
+where that may happen (a few real readouts: a line ending in ``":"`` followed by a numbered
 item): :func:`readout_diff.nlp.parse` tokenizes those the plain way.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc
+from .arrays import in_sorted
 
-__all__ = ["crosses_special_case", "single_spaced"]
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokenizer import Tokenizer
+
+__all__ = ["may_cross_special_case", "single_spaced"]
 
 # White space that spaCy's tokenizer makes a token of: a run of two or more characters, or one
 # that is not a plain space (a lone space at the very start is one too: see single_spaced).
@@ -58,126 +58,79 @@ def single_spaced(text: str) -> tuple[str, tuple[np.ndarray, np.ndarray] | None]
     return "".join(parts), (np.array(starts, np.int64), np.array(removed_before, np.int64))
 
 
-_PAIR_MUL = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _pair_keys(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return left * _PAIR_MUL + right
-
-
-@dataclass(frozen=True)
-class _SpecialCases:
-    """The special cases a tokenizer matches over tokens, as :func:`crosses_special_case`
-    needs them (ORTH hashes throughout)."""
-
-    keys: np.ndarray  # _pair_keys of the adjacent piece pairs of the cases
-    patterns: dict[tuple[int, int], list[tuple[tuple[int, ...], int]]]  # pair -> (pieces, k)
-    made: np.ndarray  # tokens these cases make that are not their pieces (":)" of ":", ")")
-    outputs: object  # PhraseMatcher on ORTH finding what such cases make, or None
-    ends: dict[str, tuple[int, int]]  # case -> its first and last piece
-
-
-def crosses_special_case(tokenizer: object, doc: "Doc", orth: np.ndarray, idx: np.ndarray, gaps: np.ndarray) -> bool:
-    """Whether a special case of the tokenizer may match over one of the ``gaps`` (offsets of the
-    text after a white-space run that was a token), so the single-spaced text might not
-    tokenize as the original: then :func:`readout_diff.nlp.parse` takes the plain way.
+def may_cross_special_case(tokenizer: "Tokenizer", spaced: str, gaps: np.ndarray) -> bool:
+    """Whether a special case of ``tokenizer`` may match over one of the ``gaps`` of ``spaced``
+    (offsets just after a single space that stands for a white-space token of the original).
 
     spaCy's tokenizer runs a matcher for the special cases with affixes or spaces (see
     ``Tokenizer.add_special_case``) over the affix pieces of the text (``":"``, ``")"``), also
-    over spaces; a match spanning a space is not applied but can shadow an overlapping match
-    that would be. In the original text a white-space token stood in the way. The test: the
-    pieces of such a case lie token for token across the gap; where a case was applied near the
-    gap (its tokens are not the pieces the matcher saw) the answer is yes, to be safe.
+    over single spaces; a match spanning a space is never applied but can shadow an overlapping
+    one that is. In the original text a white-space token stood in the way. Such a match needs
+    the pieces of a case before and after the gap, each next to the other or one space apart:
+    the test looks for exactly that in the text (a superset of the token matches, so the answer
+    "no" is sure), first by the characters on either side of each gap, in one array operation.
     """
-    cases = _special_cases(doc.vocab, tokenizer)
+    cases = _special_cases(tokenizer)
     if cases is None:
         return True
-    right = np.searchsorted(idx, gaps, side="left")
-    right = right[(right > 0) & (right < len(orth))]
-    left_orth, right_orth = orth[right - 1], orth[right]
-    flagged = np.isin(_pair_keys(left_orth, right_orth), cases.keys)
-    near_made = np.isin(left_orth, cases.made) | np.isin(right_orth, cases.made)
-    check = right[flagged | near_made]
-    if not len(check):
+    keys, splits, reach = cases
+    gaps = gaps[(gaps >= 2) & (gaps < len(spaced))]
+    if not len(gaps) or not len(keys):
         return False
-    # Tokens a case made, and the pieces the tokenizer's matcher saw at the ends of each.
-    made = np.zeros(len(orth), dtype=bool)
-    seen_before: dict[int, set[int]] = defaultdict(set)  # gap token -> last piece before it
-    seen_after: dict[int, set[int]] = defaultdict(set)
-    if cases.outputs is not None:
-        strings = doc.vocab.strings
-        for key, s, e in cases.outputs(doc):  # type: ignore[operator]
-            made[s:e] = True
-            first, last = cases.ends[strings[key]]
-            seen_before[e].add(last)
-            seen_after[s].add(first)
-    tokens = orth.tolist()
-    for r in check.tolist():
-        for left in seen_before.get(r, set()) | {tokens[r - 1]}:
-            for right in seen_after.get(r, set()) | {tokens[r]}:
-                for pieces, k in cases.patterns.get((left, right), ()):
-                    lo, hi = r - k, r - k + len(pieces)
-                    if lo < 0 or hi > len(tokens):
-                        continue
-                    if made[lo:hi].any() or tuple(tokens[lo:hi]) == pieces:
-                        return True
+    points = np.frombuffer(spaced.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    near = gaps[in_sorted(_char_keys(points[gaps - 2], points[gaps]), keys)]
+    for g in near.tolist():
+        before, after = spaced[max(0, g - 1 - reach):g - 1], spaced[g:g + reach]
+        for left, right in splits[(ord(spaced[g - 2]), ord(spaced[g]))]:
+            if left.search(before) and right.match(after):
+                return True
     return False
 
 
-_SPECIAL_CASES: dict[int, tuple[int, _SpecialCases | None]] = {}
+def _char_keys(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    return left * np.uint64(0x110000) + right
 
 
-def _orth(attrs: dict) -> str:
-    from spacy.attrs import ORTH
-
-    return attrs[ORTH] if ORTH in attrs else attrs["ORTH"]
+_SPECIAL_CASES: dict[int, tuple[int, object]] = {}
 
 
-def _special_cases(vocab, tokenizer) -> _SpecialCases | None:
-    """The matched special cases of ``tokenizer`` as pieces, cached per tokenizer; ``None`` when
-    one has a white-space piece among others (then no single-spacing is safe)."""
-    from spacy.matcher import PhraseMatcher
+def _special_cases(tokenizer: "Tokenizer"):
+    """For each pair of characters that can meet at a gap, the ways a case's pieces can lie
+    across it: (sorted char-pair keys, {(last char, first char): [(regex before the gap, regex
+    after it)]}, the most characters a case spans), or ``None`` when a case has a white-space
+    piece among others (then no single-spacing is safe). Cached per tokenizer."""
     from spacy.tokenizer import Tokenizer
-    from spacy.tokens import Doc
 
-    rules = tokenizer.rules  # type: ignore[attr-defined]
+    rules = tokenizer.rules
     cached = _SPECIAL_CASES.get(id(tokenizer))
     if cached is not None and cached[0] == len(rules):
         return cached[1]
     t = tokenizer
-    plain = Tokenizer(vocab, rules={}, prefix_search=t.prefix_search, suffix_search=t.suffix_search,
-                      infix_finditer=t.infix_finditer, token_match=t.token_match,
-                      url_match=t.url_match, faster_heuristics=t.faster_heuristics)
-    strings = vocab.strings
-    patterns: dict[tuple[int, int], list[tuple[tuple[int, ...], int]]] = defaultdict(list)
-    made: set[int] = set()
-    outputs = PhraseMatcher(vocab, attr="ORTH")
-    ends: dict[str, tuple[int, int]] = {}
-    result: _SpecialCases | None = None
-    for string, substrings in rules.items():
+    plain = Tokenizer(t.vocab, rules={}, prefix_search=t.prefix_search,
+                      suffix_search=t.suffix_search, infix_finditer=t.infix_finditer,
+                      token_match=t.token_match, url_match=t.url_match,
+                      faster_heuristics=t.faster_heuristics)
+    splits: dict[tuple[int, int], list[tuple[re.Pattern, re.Pattern]]] = {}
+    result = None
+    reach = 0
+    for string in rules:
         if not (not t.faster_heuristics or t.find_prefix(string) or t.find_infix(string)
                 or t.find_suffix(string) or " " in string):
             continue  # not in the tokenizer's matcher (the test of Tokenizer.add_special_case)
-        pieces = plain(string)
-        if any(x.is_space for x in pieces):
-            if len(pieces) == 1:
-                continue  # matches a white-space token only ("\n"): those are dropped anyway
+        pieces = [x.text for x in plain(string)]
+        if len(pieces) < 2:
+            continue  # cannot span a gap (a lone white-space case matches dropped tokens only)
+        if any(p.isspace() for p in pieces):
             break
-        orths = tuple(x.orth for x in pieces)
-        words = [_orth(a) for a in substrings]
-        if tuple(strings.add(w) for w in words) != orths:
-            made.update(strings.add(w) for w in words)
-            outputs.add(string, [Doc(vocab, words=words)])
-            ends[string] = (orths[0], orths[-1])
-        for k in range(1, len(orths)):
-            patterns[(orths[k - 1], orths[k])].append((orths, k))
+        reach = max(reach, len(string) + len(pieces))
+        for k in range(1, len(pieces)):
+            left = re.compile(" ?".join(map(re.escape, pieces[:k])) + r"\Z")
+            right = re.compile(" ?".join(map(re.escape, pieces[k:])))
+            key = (ord(pieces[k - 1][-1]), ord(pieces[k][0]))
+            splits.setdefault(key, []).append((left, right))
     else:
-        pairs = list(patterns)
-        keys = _pair_keys(np.array([x for x, _ in pairs], dtype=np.uint64),
-                          np.array([y for _, y in pairs], dtype=np.uint64))
-        result = _SpecialCases(np.unique(keys), dict(patterns),
-                               np.array(sorted(made), dtype=np.uint64),
-                               outputs if len(outputs) else None, ends)
+        keys = np.unique(_char_keys(np.array([a for a, _ in splits], dtype=np.uint64),
+                                    np.array([b for _, b in splits], dtype=np.uint64)))
+        result = (keys, splits, reach)
     _SPECIAL_CASES[id(tokenizer)] = (len(rules), result)
     return result
