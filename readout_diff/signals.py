@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
+from .arrays import in_sorted
 from .codebook import Codebook
 from .formulas import Lexicon
 from .nlp import Parsed, get_pipeline
@@ -100,11 +101,14 @@ class _Units:
     sent: np.ndarray  # sentence of each unit (-1 outside sentences)
 
 
-def _units(doc: "Doc", parsed: Parsed | None, chars: bool, drop: frozenset[str]) -> _Units:
+def _units(doc: "Doc", parsed: Parsed | None, chars: bool, drop: frozenset[str],
+           known: dict[int, str | None] | None = None) -> _Units:
     """Units of ``doc``; with ``parsed`` (the readout's parse) offsets are into its text.
 
     Folding runs once per distinct normalised word, selection on NumPy arrays: Python work
     grows with the vocabulary of the readout, not with its length (character mode aside).
+    ``known`` caches, per NORM hash, the folded word (``None`` for a word that is no unit),
+    across the readouts of one :class:`SignalMatcher`.
     """
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, NORM
 
@@ -117,20 +121,26 @@ def _units(doc: "Doc", parsed: Parsed | None, chars: bool, drop: frozenset[str])
     sent = parsed.token_sent if parsed is not None else np.zeros(len(doc), np.int64)
     keep = (arr[:, 1] == 0) & (arr[:, 2] == 0)
     strings = doc.vocab.strings
-    folded = {h: _fold(strings[h]) for h in set(norms[keep].tolist())}
+    folded = {} if known is None else known
+    distinct = np.unique(norms[keep]).tolist()
+    for h in distinct:
+        if h not in folded:
+            f = _fold(strings[h])
+            good = chars or (f and f not in drop and any(ch.isalnum() for ch in f))
+            folded[h] = f if good else None
     if not chars:
-        good = [h for h, f in folded.items()
-                if f and f not in drop and any(ch.isalnum() for ch in f)]
-        sel = np.flatnonzero(keep & np.isin(norms, np.array(good, dtype=np.uint64)))
-        return _Units([folded[h] for h in norms[sel].tolist()], idx[sel].astype(np.int64),
-                      (idx[sel] + arr[sel, 3]).astype(np.int64), sent[sel].astype(np.int64))
+        good = np.array([h for h in distinct if folded[h] is not None], dtype=np.uint64)
+        sel = np.flatnonzero(keep & in_sorted(norms, good))
+        return _Units([folded[h] for h in norms[sel].tolist()],  # type: ignore[misc]
+                      idx[sel].astype(np.int64), (idx[sel] + arr[sel, 3]).astype(np.int64),
+                      sent[sel].astype(np.int64))
     words: list[str] = []
     start: list[int] = []
     end: list[int] = []
     sents: list[int] = []
     for i in np.flatnonzero(keep).tolist():
         at, n, s = int(idx[i]), int(arr[i, 3]), int(sent[i])
-        for k, ch in enumerate(folded[int(norms[i])]):
+        for k, ch in enumerate(folded[int(norms[i])] or ""):
             if ch.isalnum():
                 words.append(ch)
                 start.append(at + min(k, n - 1))
@@ -166,6 +176,7 @@ class SignalMatcher:
         self.drop = frozenset() if self.chars else frozenset(
             _fold(t.norm_) for w in _DROP_EN for t in nlp.make_doc(w))
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._known: dict[int, str | None] = {}  # NORM hash -> unit (see _units)
         self.actor_side = {a.name: a.side for a in codebook.actors}
         self.group_count: dict[str, int] = {}
         self.templates = lexicon.initiative.get(lang, ())
@@ -206,7 +217,7 @@ class SignalMatcher:
         return cached[1]
 
     def units(self, doc: "Doc", parsed: Parsed | None = None) -> _Units:
-        return _units(doc, parsed, self.chars, self.drop)
+        return _units(doc, parsed, self.chars, self.drop, self._known)
 
     def _add(self, key: str, phrases: Iterable[str]) -> None:
         from spacy.tokens import Doc
