@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from .arrays import in_sorted
 from .errors import ParameterError
 from .model import Alignment, Analysis, Link
 
@@ -106,24 +107,28 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
     else:
         norm = np.zeros(0, np.uint64)
         mask = np.zeros(0, bool)
-    rows = parsed.token_sent[mask]
-    cols = (norm[mask] % np.uint64(_HASH_DIM)).astype(np.int64)
+    rows = parsed.token_sent[mask]  # ascending: tokens and sentences are in text order
+    hashes = norm[mask]
+    cols = (hashes % np.uint64(_HASH_DIM)).astype(np.int64)
     content = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, _HASH_DIM))
     content.sum_duplicates()
+    # Content words per sentence: each distinct word looked up once, joined per sentence.
+    distinct, inverse = np.unique(hashes, return_inverse=True)
     strings_store = doc.vocab.strings
-    words: list[list[str]] = [[] for _ in range(n)]
-    for r, h in zip(rows.tolist(), norm[mask].tolist()):
-        words[r].append(strings_store[h])
-    strings = tuple(" ".join(w) for w in words)
+    words = np.array([strings_store[h] for h in distinct.tolist()] or [""], dtype=object)[inverse]
+    bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
+    strings = tuple(" ".join(words[bounds[i]:bounds[i + 1]]) for i in range(n))
     exact = tuple(" ".join(s.text.lower().split()) for s in analysis.sentences)
+    descriptors, talk_nouns = _talk_words(analysis.lang, doc.vocab)
+    described = ((np.bincount(rows[in_sorted(hashes, descriptors)], minlength=n) > 0)
+                 & (np.bincount(rows[in_sorted(hashes, talk_nouns)], minlength=n) > 0)).tolist()
     anchors, topics, negated, frames = [], [], [], []
-    descriptors, talk_nouns = _talk_words(analysis.lang)
-    for s, sent_words in zip(analysis.sentences, words):
+    for s, talks in zip(analysis.sentences, described):
         t, ng, f = frozenset(s.topics), frozenset(s.negated_topics), frozenset(s.frames)
         extra = {f"n:{x}" for x in _NUM.findall(s.text)}
         if len(s.actors) >= 2:
             extra.add("p:" + "|".join(s.actors))
-        if descriptors & set(sent_words) and talk_nouns & set(sent_words):
+        if talks:
             extra.add("d:talks")
         anchors.append(frozenset({f"t:{x}" for x in t | ng} | {f"f:{x}" for x in f} | extra))
         topics.append(t)
@@ -136,16 +141,21 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
                             speakers=tuple(s.speaker for s in analysis.sentences))
 
 
-def _talk_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
-    from .cues import CUES
-    from .nlp import get_pipeline
+def _talk_words(lang: str, vocab: object) -> tuple[np.ndarray, np.ndarray]:
+    """NORM hashes (sorted) of the language's talk descriptors and talk nouns, for "d:talks"."""
+    key = (lang, id(vocab))
+    if key not in _TALK_WORDS:
+        from .cues import CUES
 
-    cues = CUES.get(lang)
-    if cues is None:
-        return frozenset(), frozenset()
-    vocab = get_pipeline(lang).vocab
-    return (frozenset(vocab[w].norm_ for w in cues.descriptors),
-            frozenset(vocab[w].norm_ for w in cues.talk_nouns))
+        cues = CUES.get(lang)
+        words = (cues.descriptors, cues.talk_nouns) if cues is not None else ((), ())
+        _TALK_WORDS[key] = tuple(  # type: ignore[assignment]
+            np.array(sorted({vocab[w].norm for w in ws}), dtype=np.uint64)  # type: ignore[index]
+            for ws in words)
+    return _TALK_WORDS[key]
+
+
+_TALK_WORDS: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
 
 
 def align(a: Analysis, b: Analysis, *, threshold: float = DEFAULT_THRESHOLD,
