@@ -232,7 +232,9 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     n_sent = len(parsed.sentences)
     matches = compiled(parsed)
 
-    spans: dict[tuple[str, str], list[Match]] = defaultdict(list)  # (role, id) -> matches
+    # (role, id, sentence) -> matches: every match lies in one sentence, and exclusions,
+    # context and blocks count in the hit's sentence only (so long texts stay linear).
+    spans: dict[tuple[str, str, int], list[Match]] = defaultdict(list)
     hits: list[Match] = []
     actors: list[Match] = []
     for m in matches:
@@ -241,7 +243,7 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         elif m.role in (ACTOR, TITLE):
             actors.append(m)
         else:
-            spans[(m.role, m.id)].append(m)
+            spans[(m.role, m.id, int(parsed.token_sent[m.start]))].append(m)
 
     ctx = _Context(parsed, cue, clause, cues)
     kept: dict[tuple[int, str], list[Match]] = defaultdict(list)  # (sentence, id) -> hits
@@ -249,13 +251,13 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     commitments: list[Commitment] = []
     for m in hits:
         entry = compiled.entries[m.id]
-        if any(x.start <= m.start and m.end <= x.end for x in spans[(EXCLUDE, m.id)]):
+        s = int(parsed.token_sent[m.start])
+        if any(x.start <= m.start and m.end <= x.end for x in spans.get((EXCLUDE, m.id, s), ())):
             continue
-        if m.role == CONTEXTUAL and not ctx.licensed(m, spans[(CONTEXT, m.id)],
-                                                       spans[(BLOCK, m.id)],
+        if m.role == CONTEXTUAL and not ctx.licensed(m, spans.get((CONTEXT, m.id, s), []),
+                                                       spans.get((BLOCK, m.id, s), []),
                                                        compiled.windows.get(m.id, 8)):
             continue
-        s = int(parsed.token_sent[m.start])
         if any(_overlaps(m, k) for k in kept[(s, m.id)]):
             continue  # one mention per stretch of text, whichever phrase matched it
         negated = entry.kind == "topic" and ctx.negated(m)
