@@ -51,6 +51,7 @@ W_CROSS_SEM, W_CROSS_SPEAKER = 0.75, 0.25  # readouts in two languages
 DEFAULT_THRESHOLD = 0.30
 DEFAULT_TOP_K = 3
 _BLOCK_ROWS = 512
+_BLOCK_CELLS = 1 << 20  # pairs scored per block at most (8 MB per float array)
 _HASH_DIM = 1 << 22
 _FRAME_WEIGHT = 0.5
 _OVERLAP = False
@@ -180,41 +181,80 @@ def _check(threshold: float, top_k: int, func: str) -> None:
 
 def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
                    threshold: float = DEFAULT_THRESHOLD, top_k: int = DEFAULT_TOP_K) -> Alignment:
-    """Align two readouts from their features (blocked and pruned; see the module docstring)."""
-    _check(threshold, top_k, "align")
-    if fa.lang != fb.lang:
-        scored = [(int(i), int(j), float(score[bi, j])) for rows, score in _cross_blocks(fa, fb)
-                  for bi, i in enumerate(rows) for j in np.flatnonzero(score[bi] >= threshold)]
-        return _select(scored, fa, fb, top_k)
-    from rapidfuzz import fuzz
+    """Align two readouts from their features (blocked and pruned; see the module docstring).
 
-    scored: list[tuple[int, int, float]] = []
+    Per block, the pairs that pass the bound are scored together: rapidfuzz's ``cpdist`` on
+    their strings and the same arithmetic as :func:`_combine`, element-wise (so the same
+    floats), and the links chosen on arrays; Python works per link, not per pair.
+    """
+    _check(threshold, top_k, "align")
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    if fa.lang != fb.lang:
+        for rows, score in _cross_blocks(fa, fb):
+            bi, j = np.nonzero(score >= threshold)
+            parts.append((rows[bi], j, score[bi, j]))
+        return _select(*_concat(parts), fa, fb, top_k)
+    ids_a, ids_b = _exact_ids(fa, fb)
     for rows, cos, sem, pos in _blocks(fa, fb):
         ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
-        for bi, j in zip(*np.nonzero(ub >= threshold - 1e-12)):
-            i = rows[bi]
-            fz = _fuzz(fuzz, fa.strings[i], fb.strings[j])
-            score = _combine(cos[bi, j], fz, sem[bi, j], pos[bi, j])
-            if fa.exact[i] == fb.exact[j]:
-                score = 1.0
-            if score >= threshold:
-                scored.append((int(i), int(j), score))
-    # Identical sentences with no content words still pair up.
-    index_b: dict[str, list[int]] = {}
-    for j, e in enumerate(fb.exact):
-        index_b.setdefault(e, []).append(j)
-    seen = {(i, j) for i, j, _ in scored}
-    for i, e in enumerate(fa.exact):
-        for j in index_b.get(e, ()):
-            if (i, j) not in seen:
-                scored.append((i, j, 1.0))
-    return _select(scored, fa, fb, top_k)
+        bi, j = np.nonzero(ub >= threshold - 1e-12)
+        i = rows[bi]
+        other = ids_a[i] != ids_b[j]  # identical sentences score 1.0: added below
+        bi, i, j = bi[other], i[other], j[other]
+        fz = _fuzz_pairs(fa.strings, fb.strings, i, j)
+        score = np.minimum(1.0, np.maximum(
+            0.0, W_COS * cos[bi, j] + W_FUZZ * fz + W_SEM * sem[bi, j] + W_POS * pos[bi, j]))
+        ok = score >= threshold
+        parts.append((i[ok], j[ok], score[ok]))
+    # Identical sentences pair up with score 1.0, with or without content words.
+    same_i, same_j = _same_pairs(ids_a, ids_b)
+    parts.append((same_i, same_j, np.ones(len(same_i))))
+    return _select(*_concat(parts), fa, fb, top_k)
 
 
-def _fuzz(fuzz: object, x: str, y: str) -> float:
-    if not x or not y:
-        return 0.0
-    return fuzz.token_set_ratio(x, y) / 100.0  # type: ignore[attr-defined]
+def _concat(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]):
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+
+
+def _exact_ids(fa: SentenceFeatures, fb: SentenceFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """An id per normalised sentence, equal on both sides for equal sentences."""
+    ids: dict[str, int] = {}
+    a = np.array([ids.setdefault(e, len(ids)) for e in fa.exact], dtype=np.int64)
+    b = np.array([ids.setdefault(e, len(ids)) for e in fb.exact], dtype=np.int64)
+    return a, b
+
+
+def _same_pairs(ids_a: np.ndarray, ids_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) whose sentences are identical."""
+    order_b = np.argsort(ids_b, kind="stable")
+    sorted_b = ids_b[order_b]
+    lo = np.searchsorted(sorted_b, ids_a, side="left")
+    hi = np.searchsorted(sorted_b, ids_a, side="right")
+    count = hi - lo
+    i = np.repeat(np.arange(len(ids_a)), count)
+    offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    return i, order_b[np.repeat(lo, count) + offsets]
+
+
+def _fuzz_pairs(strings_a: tuple[str, ...], strings_b: tuple[str, ...], i: np.ndarray,
+                j: np.ndarray) -> np.ndarray:
+    """``token_set_ratio / 100`` of the content words of each pair (i, j), 0 where a sentence
+    has none, in one rapidfuzz call (threads for large batches)."""
+    from rapidfuzz import fuzz, process
+
+    out = np.zeros(len(i))
+    if not len(i):
+        return out
+    xa = np.array(strings_a, dtype=object)[i]
+    xb = np.array(strings_b, dtype=object)[j]
+    both = (np.array([len(s) for s in strings_a])[i] > 0) & (np.array([len(s) for s in strings_b])[j] > 0)
+    if both.any():
+        ratio = process.cpdist(xa[both].tolist(), xb[both].tolist(), scorer=fuzz.token_set_ratio,
+                               dtype=np.float64, workers=-1 if both.sum() > 20_000 else 1)
+        out[both] = ratio / 100.0
+    return out
 
 
 def _combine(cos: float, fz: float, sem: float, pos: float) -> float:
@@ -275,36 +315,60 @@ def _row_sums_of_squares(data: np.ndarray, indptr: np.ndarray) -> np.ndarray:
 
 
 def _anchor_matrices(fa: SentenceFeatures, fb: SentenceFeatures):
+    """Anchor indicator matrices of both sides and the anchors' weights; dense arrays when they
+    are small (a pair of readouts), sparse otherwise. Either way the Jaccard sums are exact:
+    every term is 0, 0.5 or 1."""
     vocab = sorted(set().union(*fa.anchors, *fb.anchors)) if (fa.n or fb.n) else []
     col = {k: i for i, k in enumerate(vocab)}
     weight = np.array([_FRAME_WEIGHT if k.startswith("f:") else 1.0 for k in vocab])
+    width = max(len(vocab), 1)
+    dense = max(fa.n, fb.n) * width <= _BLOCK_CELLS
 
-    def build(anchors: tuple[frozenset[str], ...]) -> sparse.csr_matrix:
+    def build(anchors: tuple[frozenset[str], ...]):
         rows = [i for i, s in enumerate(anchors) for _ in s]
         cols = [col[k] for s in anchors for k in sorted(s)]
-        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                                 shape=(len(anchors), max(len(vocab), 1)))
+        if dense:
+            m = np.zeros((len(anchors), width))
+            m[rows, cols] = 1.0
+            return m
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(anchors), width))
 
     return build(fa.anchors), build(fb.anchors), (weight if len(vocab) else np.ones(1))
+
+
+def _block_rows(m: int) -> int:
+    """Rows of side a per block: at most _BLOCK_ROWS, and about _BLOCK_CELLS scores a block."""
+    return max(1, min(_BLOCK_ROWS, _BLOCK_CELLS // max(m, 1)))
 
 
 def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
     """Yield (row indices, cosine, Jaccard and position blocks) for blocks of rows of side a.
 
-    With ``words=False`` (readouts in two languages) the cosine block is ``None``.
+    With ``words=False`` (readouts in two languages) the cosine block is ``None``. A block
+    holds about _BLOCK_CELLS pairs whatever the sizes, so memory stays bounded.
     """
     if fa.n == 0 or fb.n == 0:
         return
     xa, xb = _tfidf(fa, fb) if words else (None, None)
     aa, ab, w = _anchor_matrices(fa, fb)
-    aw = aa.multiply(w).tocsr()
-    tot_a = np.asarray(aw.sum(axis=1)).ravel()
-    tot_b = np.asarray(ab.multiply(w).sum(axis=1)).ravel()
-    xbt, abt = (xb.T.tocsc() if words else None), ab.T.tocsc()
-    for lo in range(0, fa.n, _BLOCK_ROWS):
-        hi = min(fa.n, lo + _BLOCK_ROWS)
+    if isinstance(aa, np.ndarray):
+        aw = aa * w
+        tot_a, tot_b = aw.sum(axis=1), (ab * w).sum(axis=1)
+        abt = ab.T
+    else:
+        aw = aa.multiply(w).tocsr()
+        tot_a = np.asarray(aw.sum(axis=1)).ravel()
+        tot_b = np.asarray(ab.multiply(w).sum(axis=1)).ravel()
+        abt = ab.T.tocsr()
+    xbt = xb.T.tocsr() if words else None  # what scipy converts a CSC operand to anyway
+    step = _block_rows(fb.n)
+    rel_b = np.arange(fb.n) / max(fb.n - 1, 1)
+    for lo in range(0, fa.n, step):
+        hi = min(fa.n, lo + step)
         cos = (xa[lo:hi] @ xbt).toarray() if words else None
-        inter = (aw[lo:hi] @ abt).toarray()
+        inter = aw[lo:hi] @ abt
+        if not isinstance(inter, np.ndarray):
+            inter = inter.toarray()
         if _OVERLAP:
             # Overlap coefficient: a sentence listing trade, fentanyl and Ukraine answers each
             # of three sentences on the other side in full.
@@ -314,17 +378,20 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
         with np.errstate(divide="ignore", invalid="ignore"):
             sem = np.where(union > 0, inter / union, 0.0)
         rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)
-        rel_b = np.arange(fb.n) / max(fb.n - 1, 1)
         pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
         yield np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem, pos
 
 
 def _cross_blocks(fa: SentenceFeatures, fb: SentenceFeatures):
     """Yield (row indices, score block) for two readouts in different languages."""
-    speakers_b = np.array([s or "" for s in fb.speakers] or [""] * fb.n, dtype=object)
+    codes: dict[str, int] = {}
+    # A sentence with no speaker never shares one: -1 on side a, -2 on side b.
+    sa = np.array([codes.setdefault(x, len(codes)) if x else -1
+                   for x in (fa.speakers or (None,) * fa.n)], dtype=np.int64)
+    sb = np.array([codes.setdefault(x, len(codes)) if x else -2
+                   for x in (fb.speakers or (None,) * fb.n)], dtype=np.int64)
     for rows, _, sem, _pos in _blocks(fa, fb, words=False):
-        spk = np.array([[bool(fa.speakers[i]) and fa.speakers[i] == sb for sb in speakers_b]
-                        for i in rows], dtype=float).reshape(len(rows), fb.n)
+        spk = (sa[rows][:, None] == sb[None, :]).astype(float)
         yield rows, np.clip(W_CROSS_SEM * sem + W_CROSS_SPEAKER * spk, 0.0, 1.0)
 
 
@@ -362,27 +429,33 @@ def dense_scores(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
 def links_from_dense(scores: np.ndarray, fa: SentenceFeatures, fb: SentenceFeatures, *,
                      threshold: float = DEFAULT_THRESHOLD, top_k: int = DEFAULT_TOP_K) -> Alignment:
     """Select links from a dense score matrix with the same rule as :func:`align_features`."""
-    scored = [(int(i), int(j), float(scores[i, j])) for i, j in zip(*np.nonzero(scores >= threshold))]
-    return _select(scored, fa, fb, top_k)
+    i, j = np.nonzero(scores >= threshold)
+    return _select(i, j, scores[i, j], fa, fb, top_k)
 
 
-def _select(scored: list[tuple[int, int, float]], fa: SentenceFeatures, fb: SentenceFeatures,
-            top_k: int) -> Alignment:
-    by_a: dict[int, list[tuple[float, int]]] = {}
-    by_b: dict[int, list[tuple[float, int]]] = {}
-    for i, j, s in scored:
-        by_a.setdefault(i, []).append((-s, j))
-        by_b.setdefault(j, []).append((-s, i))
-    keep_a = {i: {j for _, j in sorted(v)[:top_k]} for i, v in by_a.items()}
-    keep_b = {j: {i for _, i in sorted(v)[:top_k]} for j, v in by_b.items()}
-    links = []
-    for i, j, s in sorted(scored):
-        if j in keep_a[i] or i in keep_b[j] or s >= 1.0:
-            links.append(Link(i, j, round(s, 6), _relation(i, j, s, fa, fb)))
-    linked_a = {link.a for link in links}
-    linked_b = {link.b for link in links}
-    return Alignment(tuple(links), tuple(i for i in range(fa.n) if i not in linked_a),
-                     tuple(j for j in range(fb.n) if j not in linked_b))
+def _select(i: np.ndarray, j: np.ndarray, s: np.ndarray, fa: SentenceFeatures,
+            fb: SentenceFeatures, top_k: int) -> Alignment:
+    """Keep a scored pair when it is among the ``top_k`` best of its row or of its column
+    (ties: the lower index first) or scores 1.0; links in (a, b) order."""
+    i, j, s = np.asarray(i, np.int64), np.asarray(j, np.int64), np.asarray(s, np.float64)
+    keep = (s >= 1.0) | _top_k(i, j, -s, top_k) | _top_k(j, i, -s, top_k)
+    order = np.lexsort((s, j, i))
+    order = order[keep[order]]
+    links = tuple(Link(a, b, round(x, 6), _relation(a, b, x, fa, fb))
+                  for a, b, x in zip(i[order].tolist(), j[order].tolist(), s[order].tolist()))
+    linked_a, linked_b = set(i[order].tolist()), set(j[order].tolist())
+    return Alignment(links, tuple(x for x in range(fa.n) if x not in linked_a),
+                     tuple(x for x in range(fb.n) if x not in linked_b))
+
+
+def _top_k(group: np.ndarray, other: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
+    """Whether each item is among the first ``k`` of its group ordered by (key, other)."""
+    order = np.lexsort((other, key, group))
+    g = group[order]
+    rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
+    out = np.zeros(len(g), dtype=bool)
+    out[order] = rank < k
+    return out
 
 
 def _relation(i: int, j: int, score: float, fa: SentenceFeatures, fb: SentenceFeatures) -> str:
