@@ -9,7 +9,8 @@ b's paragraphs are a's, as two accounts of one event repeat each other) or seede
 sentences when the folder is absent. Measured after a warm-up compare (pipeline and matchers
 built):
 
-- wall and CPU seconds of ``analyze(a)`` and ``compare(a, b)``;
+- wall and CPU seconds of ``analyze(a)`` and ``compare(a, b)``, and of the floor:
+  ``spacy.blank("en")`` tokenizing both texts (a fresh pipeline, as compare's was);
 - peak RSS of the process (``ru_maxrss``, includes spaCy and the pipeline) and the growth of
   the peak over the warm process;
 - peak traced allocation during compare (``tracemalloc``, a separate run: it slows Python);
@@ -72,6 +73,15 @@ def one(n: int, seed: int, check_dense: int) -> dict:
     finally:
         align_mod._fuzz_pairs = fuzz_fn
     rss_peak = _rss_mb()
+    import spacy
+
+    blank = spacy.blank("en")
+    blank.max_length = 10**8
+    blank("warm up")
+    t0, c0 = time.perf_counter(), time.process_time()
+    blank(a)
+    blank(b)
+    t_floor, c_floor = time.perf_counter() - t0, time.process_time() - c0
     tracemalloc.start()
     compare(a, b)
     _, traced_peak = tracemalloc.get_traced_memory()
@@ -81,7 +91,7 @@ def one(n: int, seed: int, check_dense: int) -> dict:
     out = {
         "n": n, "source": source, "sentences": [na, nb], "words": [len(a.split()), len(b.split())],
         "analyze_s": t_an, "analyze_cpu_s": c_an, "compare_s": t_cmp, "compare_cpu_s": c_cmp,
-        "rss_peak_mb": rss_peak, "rss_growth_mb": rss_peak - rss_warm,
+        "floor_s": t_floor, "floor_cpu_s": c_floor, "rss_peak_mb": rss_peak, "rss_growth_mb": rss_peak - rss_warm,
         "traced_peak_mb": traced_peak / 2**20,
         "pairs": na * nb, "fuzz_calls": calls["pairs"],
         "block": [min(block, na), nb], "links": len(comp.alignment.links),
@@ -100,13 +110,15 @@ def print_table(rows: list[dict], info: dict) -> None:
     print(f"{rows[0]['source'] if rows else ''}; python {m['python']}, {m['cores']} cores, "
           f"load {m['load_1min']:.1f}, commit {m['commit']}\n")
     print(f"{'sentences':>11} {'words':>13} {'analyze s':>10} {'compare s':>10} {'CPU s':>7} "
+          f"{'floor CPU':>9} "
           f"{'RSS MB':>7} {'+RSS':>6} {'traced':>7} {'scored pairs':>18} {'block':>11} {'links':>6}")
     for r in rows:
         na, nb = r["sentences"]
         share = r["fuzz_calls"] / r["pairs"] if r["pairs"] else 0.0
         dense = {True: " dense=ok", False: " dense=DIFF"}.get(r.get("dense_equal"), "")
         print(f"{na:>5}×{nb:<5} {r['words'][0]:>6}+{r['words'][1]:<6} {r['analyze_s']:>10.3f} "
-              f"{r['compare_s']:>10.3f} {r['compare_cpu_s']:>7.3f} {r['rss_peak_mb']:>7.0f} "
+              f"{r['compare_s']:>10.3f} {r['compare_cpu_s']:>7.3f} {r['floor_cpu_s']:>9.3f} "
+              f"{r['rss_peak_mb']:>7.0f} "
               f"{r['rss_growth_mb']:>6.0f} {r['traced_peak_mb']:>7.1f} "
               f"{r['fuzz_calls']:>9,} {share:>7.2%} {r['block'][0]:>4}×{r['block'][1]:<6} "
               f"{r['links']:>6}{dense}")

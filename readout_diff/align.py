@@ -252,7 +252,7 @@ def _fuzz_pairs(strings_a: tuple[str, ...], strings_b: tuple[str, ...], i: np.nd
     both = (np.array([len(s) for s in strings_a])[i] > 0) & (np.array([len(s) for s in strings_b])[j] > 0)
     if both.any():
         ratio = process.cpdist(xa[both].tolist(), xb[both].tolist(), scorer=fuzz.token_set_ratio,
-                               dtype=np.float64, workers=-1 if both.sum() > 20_000 else 1)
+                               dtype=np.float64, workers=-1 if both.sum() > 4_000 else 1)
         out[both] = ratio / 100.0
     return out
 

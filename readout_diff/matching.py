@@ -60,6 +60,7 @@ class CompiledCodebook:
         self.actor_roles: dict[str, str] = {}
         self.actor_sides: dict[str, str] = {}
         token_patterns: list[list[dict]] = []
+        self._keys: dict[int, tuple[str, str, str]] = {}  # match id -> (role, kind, id)
         for entry in codebook.entries:
             rules = entry.rules.get(lang)
             if rules is None:
@@ -112,13 +113,16 @@ class CompiledCodebook:
         strings = doc.vocab.strings
         sent = parsed.token_sent
         found = self.phrases(doc) + self.titles(doc) + self._token_matches(parsed)
+        keys = self._keys
         out = []
         for match_id, start, end in found:
             s = sent[start]
             if s < 0 or sent[end - 1] != s:
                 continue
-            role, kind, id_ = strings[match_id].split("|", 2)
-            out.append(Match(role, kind, id_, start, end))
+            key = keys.get(match_id)
+            if key is None:
+                key = keys[match_id] = tuple(strings[match_id].split("|", 2))
+            out.append(Match(*key, start, end))
         out.sort(key=lambda m: (m.start, -m.end, m.role, m.id))
         return out
 
