@@ -177,6 +177,7 @@ class SignalMatcher:
             _fold(t.norm_) for w in _DROP_EN for t in nlp.make_doc(w))
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._known: dict[int, str | None] = {}  # NORM hash -> unit (see _units)
+        self._keys: dict[int, tuple[str, str]] = {}  # match id -> (role, key)
         self.actor_side = {a.name: a.side for a in codebook.actors}
         self.group_count: dict[str, int] = {}
         self.templates = lexicon.initiative.get(lang, ())
@@ -239,13 +240,16 @@ class SignalMatcher:
             return units, []
         doc = Doc(self.nlp.vocab, words=units.words)
         strings = self.nlp.vocab.strings
+        keys = self._keys
         out = []
         for match_id, s, e in self.matcher(doc):
             sent = int(units.sent[s])
             if sent < 0 or units.sent[e - 1] != sent:
                 continue
-            role, key = strings[match_id].split("|", 1)
-            out.append(_Hit(role, key, s, e, sent))
+            role_key = keys.get(match_id)
+            if role_key is None:
+                role_key = keys[match_id] = tuple(strings[match_id].split("|", 1))
+            out.append(_Hit(*role_key, s, e, sent))
         out.sort(key=lambda h: (h.start, -h.end, h.role, h.key))
         return units, out
 
