@@ -110,9 +110,14 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
         mask = np.zeros(0, bool)
     rows = parsed.token_sent[mask]  # ascending: tokens and sentences are in text order
     hashes = norm[mask]
-    cols = (hashes % np.uint64(_HASH_DIM)).astype(np.int64)
-    content = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, _HASH_DIM))
-    content.sum_duplicates()
+    # Counts per (sentence, hashed word), built in canonical CSR form directly (sorted,
+    # duplicates summed), as COO → CSR → sum_duplicates made it.
+    cells, counts = np.unique(rows * _HASH_DIM + (hashes % np.uint64(_HASH_DIM)).astype(np.int64),
+                              return_counts=True)
+    content = sparse.csr_matrix(
+        (counts.astype(np.float64), cells % _HASH_DIM, np.searchsorted(cells // _HASH_DIM,
+                                                                        np.arange(n + 1))),
+        shape=(n, _HASH_DIM))
     # Content words per sentence: each distinct word looked up once, joined per sentence.
     distinct, inverse = np.unique(hashes, return_inverse=True)
     strings_store = doc.vocab.strings

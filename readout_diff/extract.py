@@ -535,6 +535,10 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
     norm = cue.norm
     strings = doc.vocab.strings
     pronouns = np.flatnonzero(cue.pronoun | (norm == strings["they"]))
+    bounds = np.array(parsed.sent_tokens, dtype=np.int64).reshape(-1, 2)
+    first_pron = np.searchsorted(pronouns, bounds[:, 0]).tolist()
+    end_pron = np.searchsorted(pronouns, bounds[:, 1]).tolist()
+    pronoun_list = pronouns.tolist()
     event = in_sorted(norm, np.array(sorted(strings[w] for w in _EVENT_NORMS), dtype=np.uint64))
 
     def resolve(m: Match) -> str | None:
@@ -581,7 +585,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         cands: list[tuple[int, int, str | None, str]] = []  # start, end, name, kind
         for m in by_sent.get(s, []):
             cands.append((m.start, m.end, resolve(m), "actor"))
-        for i in pronouns[np.searchsorted(pronouns, lo):np.searchsorted(pronouns, hi)].tolist():
+        for i in pronoun_list[first_pron[s]:end_pron[s]]:
             pron = doc[i].norm_
             name = person if pron in ("he", "she") else (group or "both sides")
             cands.append((i, i + 1, name, "pronoun"))
