@@ -61,7 +61,7 @@ _OVERLAP = False
 class SentenceFeatures:
     """What the aligner needs of each sentence of one readout."""
 
-    content: sparse.csr_matrix  # sentences × hashed content words (counts)
+    content: sparse.csr_matrix  # sentences × hashed content words (counts), canonical CSR
     strings: tuple[str, ...]  # content words, for rapidfuzz
     exact: tuple[str, ...]  # the whole sentence normalised, for identity
     anchors: tuple[frozenset[str], ...]  # "t:trade", "f:stability", "n:25"
@@ -275,13 +275,13 @@ def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> tuple[sparse.csr_matri
     Every operation is the one scikit-learn does, in the same order, so the values are equal to
     the last bit (``tests/test_align.py`` checks against scikit-learn when it is installed).
     """
-    both = sparse.vstack([fa.content, fb.content], format="csr")
-    both.sum_duplicates()  # canonical: sorted column indices per row (a no-op when already so)
-    used, cols = np.unique(both.indices, return_inverse=True)
+    ca, cb = fa.content, fb.content  # canonical CSR: sorted column indices per row
+    indptr = np.concatenate([ca.indptr[:-1], cb.indptr + ca.indptr[-1]]).astype(np.int64)
+    used, cols = np.unique(np.concatenate([ca.indices, cb.indices]), return_inverse=True)
     if len(used) == 0:
         return (sparse.csr_matrix((fa.n, 1)), sparse.csr_matrix((fb.n, 1)))
-    n = both.shape[0]
-    data = np.log(both.data.astype(np.float64))  # sublinear tf: 1 + log(count)
+    n = fa.n + fb.n
+    data = np.log(np.concatenate([ca.data, cb.data]).astype(np.float64))  # 1 + log(count)
     data += 1.0
     df = np.bincount(cols, minlength=len(used)).astype(np.float64)
     df += 1.0  # smooth idf: as if one more document held every word
@@ -290,14 +290,17 @@ def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> tuple[sparse.csr_matri
     np.log(idf, out=idf)
     idf += 1.0
     data *= idf[cols]
-    indptr = both.indptr.astype(np.int64)
     norms = np.sqrt(_row_sums_of_squares(data, indptr))
-    lengths = np.diff(indptr)
-    per = np.repeat(norms, lengths)
+    per = np.repeat(norms, np.diff(indptr))
     nz = per != 0.0  # empty rows are left alone, as scikit-learn does
     data[nz] /= per[nz]
-    x = sparse.csr_matrix((data, cols.astype(np.int64), indptr), shape=(n, len(used)))
-    return x[: fa.n], x[fa.n:]
+    cols = cols.astype(np.int64)
+    split = int(indptr[fa.n])  # the two sides' rows, as two matrices over the same columns
+    xa = sparse.csr_matrix((data[:split], cols[:split], indptr[:fa.n + 1]),
+                           shape=(fa.n, len(used)))
+    xb = sparse.csr_matrix((data[split:], cols[split:], indptr[fa.n:] - split),
+                           shape=(fb.n, len(used)))
+    return xa, xb
 
 
 def _row_sums_of_squares(data: np.ndarray, indptr: np.ndarray) -> np.ndarray:
@@ -370,7 +373,9 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
     rel_b = np.arange(fb.n) / max(fb.n - 1, 1)
     for lo in range(0, fa.n, step):
         hi = min(fa.n, lo + step)
-        cos = (xa[lo:hi] @ xbt).toarray() if words else None
+        cos = None
+        if words:  # (one block: the whole matrix, no slice to copy)
+            cos = ((xa if (lo, hi) == (0, fa.n) else xa[lo:hi]) @ xbt).toarray()
         inter = aw[lo:hi] @ abt
         if not isinstance(inter, np.ndarray):
             inter = inter.toarray()

@@ -204,10 +204,11 @@ class _PhraseIndex:
                 if length not in self._by_len:
                     continue
                 keys, table = self._by_len[length]
-                for i in np.flatnonzero(in_sorted(acc, keys)).tolist():
-                    window = tuple(units[i:i + length].tolist())
-                    for seq in table[int(acc[i])]:
-                        if seq == window:
+                found = np.flatnonzero(in_sorted(acc, keys))
+                for i, key in zip(found.tolist(), acc[found].tolist()):
+                    window = (key,) if length == 1 else tuple(units[i:i + length].tolist())
+                    for seq in table[key]:
+                        if seq == window:  # (one unit: its hash is the key itself)
                             out.extend((k, i, i + length) for k in self._keys[seq])
         return out
 
