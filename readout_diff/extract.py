@@ -82,6 +82,7 @@ class _CueArrays:
 
 _FLAG_CATEGORIES = ("neg", "disc", "brk", "time", "rep", "pron", "limiter", "generic", "ctxbrk",
                     "occ_b", "occ_a")
+_FLAG_SHIFTS = np.arange(len(_FLAG_CATEGORIES), dtype=np.int64)
 # Categories whose multi-token cues mark only their first token (a clause break, a pronoun or a
 # word right after a hit is one position); the others mark every token they cover.
 _FIRST_TOKEN_ONLY = frozenset({"brk", "pron", "ctxbrk", "occ_a"})
@@ -102,7 +103,8 @@ class _CueTable:
     def flags(self, norm: np.ndarray) -> dict[str, np.ndarray]:
         """For each category, which tokens (by NORM hash) are one of its one-token cues."""
         found = lookup_sorted(norm, self.keys, self.bits)
-        return {cat: (found & (1 << b)) != 0 for b, cat in enumerate(_FLAG_CATEGORIES)}
+        bits = (found[None, :] >> _FLAG_SHIFTS[:, None]) & 1  # one row per category
+        return dict(zip(_FLAG_CATEGORIES, bits.astype(bool)))
 
 
 @lru_cache(maxsize=16)

@@ -27,35 +27,52 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["may_cross_special_case", "single_spaced"]
 
-# White space that spaCy's tokenizer makes a token of: a run of two or more characters, or one
-# that is not a plain space (a lone space at the very start is one too: see single_spaced).
-_ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")
-
 
 def single_spaced(text: str) -> tuple[str, tuple[np.ndarray, np.ndarray] | None]:
     """``text`` with each white-space run that would be a token made one space (dropped at the
     start), and the way back: (start of each piece in the new text, characters removed before it).
-    ``None`` when there is nothing to change."""
-    runs = [(m.start(), m.end()) for m in _ODD_SPACE.finditer(text)]
-    if text[:1].isspace() and (not runs or runs[0][0] != 0):
-        runs.insert(0, (0, 1))
-    if not runs:
+    ``None`` when there is nothing to change.
+
+    spaCy's tokenizer makes a token of every white-space run (``str.isspace``) except a single
+    plain space after a word: a run of two or more characters, one that is not a plain space,
+    or any run at the very start. The runs are found on the text's code points, in arrays.
+    """
+    if not text:
         return text, None
-    parts: list[str] = []
-    starts, removed_before = [0], [0]
-    pos = removed = 0
-    for s, e in runs:
-        parts.append(text[pos:s])
-        if s == 0:
-            removed += e  # leading white space goes
-        else:
-            parts.append(" ")
-            removed += e - s - 1
-        pos = e
-        starts.append(e - removed)
-        removed_before.append(removed)
-    parts.append(text[pos:])
-    return "".join(parts), (np.array(starts, np.int64), np.array(removed_before, np.int64))
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = _space_table()
+    space = table[np.minimum(points, len(table) - 1)]
+    edges = np.diff(space.view(np.int8), prepend=0, append=0)
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    odd = (ends - starts >= 2) | (points[starts] != 32) | (starts == 0)
+    starts, ends = starts[odd], ends[odd]
+    if not len(starts):
+        return text, None
+    # Each run becomes one space (the leading one goes); the piece after it starts at end - removed.
+    removed = np.cumsum(np.where(starts == 0, ends, ends - starts - 1))
+    keep = _mask(len(points), starts, ends)
+    out = points.copy()
+    out[starts[starts > 0]] = 32
+    spaced = out[keep].tobytes().decode("utf-32-le", "surrogatepass")
+    return spaced, (np.concatenate([[0], ends - removed]).astype(np.int64),
+                    np.concatenate([[0], removed]).astype(np.int64))
+
+
+def _mask(n: int, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Characters kept: all but each run after its first character (all of a leading run)."""
+    dropped_from = np.bincount(starts + (starts > 0), minlength=n + 1)
+    return np.cumsum(dropped_from[:-1] - np.bincount(ends, minlength=n + 1)[:-1]) == 0
+
+
+_SPACE_TABLE: np.ndarray | None = None
+
+
+def _space_table() -> np.ndarray:
+    """``str.isspace`` of every code point up to U+3000, the last white-space character."""
+    global _SPACE_TABLE
+    if _SPACE_TABLE is None:
+        _SPACE_TABLE = np.array([chr(c).isspace() for c in range(0x3002)], dtype=bool)
+    return _SPACE_TABLE
 
 
 def may_cross_special_case(tokenizer: "Tokenizer", spaced: str, gaps: np.ndarray) -> bool:
