@@ -162,10 +162,10 @@ def emphasis(
                 notes.append(f"the background has no {a.lang} readouts: words use an "
                              "uninformative prior")
             # Only the words kept get a TermScore (of hundreds, a few pass): the test is on z
-            # rounded as TermScore rounds it, so the same words pass.
-            scored = [TermScore(t, r.count_a, r.count_b, r.delta, r.z)
+            # rounded as TermScore rounds it (by less than 1e-6), so the same words pass.
+            scored = [TermScore(t, r.count_a, r.count_b, r.delta, z)
                       for t, r in log_odds(words_a, words_b, prior or None).items()
-                      if abs(_r(r.z)) >= z_threshold]
+                      if abs(z := r.z) >= z_threshold - 1e-6 and abs(_r(z)) >= z_threshold]
             lean_a = sorted((t for t in scored if t.z > 0), key=lambda t: (-t.z, t.term))
             lean_b = sorted((t for t in scored if t.z < 0), key=lambda t: (t.z, t.term))
             words = lean_a[:max_words] + lean_b[:max_words]
