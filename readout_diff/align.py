@@ -114,9 +114,10 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
     # duplicates summed), as COO → CSR → sum_duplicates made it.
     cells, counts = np.unique(rows * _HASH_DIM + (hashes % np.uint64(_HASH_DIM)).astype(np.int64),
                               return_counts=True)
+    index = _index_dtype(len(cells))  # scipy's own choice, made here so it need not check
     content = sparse.csr_matrix(
-        (counts.astype(np.float64), cells % _HASH_DIM, np.searchsorted(cells // _HASH_DIM,
-                                                                        np.arange(n + 1))),
+        (counts.astype(np.float64), (cells % _HASH_DIM).astype(index),
+         np.searchsorted(cells // _HASH_DIM, np.arange(n + 1)).astype(index)),
         shape=(n, _HASH_DIM))
     # Content words per sentence: each distinct word looked up once, joined per sentence.
     distinct, inverse = np.unique(hashes, return_inverse=True)
@@ -294,13 +295,19 @@ def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> tuple[sparse.csr_matri
     per = np.repeat(norms, np.diff(indptr))
     nz = per != 0.0  # empty rows are left alone, as scikit-learn does
     data[nz] /= per[nz]
-    cols = cols.astype(np.int64)
+    index = _index_dtype(len(cols))
+    cols = cols.astype(index)
     split = int(indptr[fa.n])  # the two sides' rows, as two matrices over the same columns
-    xa = sparse.csr_matrix((data[:split], cols[:split], indptr[:fa.n + 1]),
+    xa = sparse.csr_matrix((data[:split], cols[:split], indptr[:fa.n + 1].astype(index)),
                            shape=(fa.n, len(used)))
-    xb = sparse.csr_matrix((data[split:], cols[split:], indptr[fa.n:] - split),
+    xb = sparse.csr_matrix((data[split:], cols[split:], (indptr[fa.n:] - split).astype(index)),
                            shape=(fb.n, len(used)))
     return xa, xb
+
+
+def _index_dtype(nnz: int) -> type:
+    """int32 indices while they fit (columns < 2**22 here), as scipy would pick after a scan."""
+    return np.int32 if nnz < 2**31 - 1 else np.int64
 
 
 def _row_sums_of_squares(data: np.ndarray, indptr: np.ndarray) -> np.ndarray:
