@@ -36,13 +36,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from .arrays import in_sorted
 from .errors import ParameterError
 from .model import Alignment, Analysis, Link
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scipy import sparse
 
 __all__ = ["SentenceFeatures", "align", "align_features", "dense_scores", "features_for"]
 
@@ -83,6 +86,7 @@ _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 def features_for(analysis: Analysis, parsed: "object | None" = None) -> SentenceFeatures:
     """Features of an analysed readout; ``parsed`` (its :class:`~readout_diff.nlp.Parsed`) saves
     re-tokenizing the text when the caller still has it."""
+    from scipy import sparse
     from spacy.attrs import IS_PUNCT, IS_SPACE, IS_STOP, NORM
 
     from .nlp import Parsed, get_pipeline, parsed_from_doc
@@ -267,7 +271,7 @@ def _combine(cos: float, fz: float, sem: float, pos: float) -> float:
     return float(min(1.0, max(0.0, W_COS * cos + W_FUZZ * fz + W_SEM * sem + W_POS * pos)))
 
 
-def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> "tuple[sparse.csr_matrix, sparse.csr_matrix]":
     """TF-IDF over the pair's own sentences, on the columns they use (compact, symmetric in a/b).
 
     The arithmetic of scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` (smooth idf, rows
@@ -276,6 +280,8 @@ def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> tuple[sparse.csr_matri
     Every operation is the one scikit-learn does, in the same order, so the values are equal to
     the last bit (``tests/test_align.py`` checks against scikit-learn when it is installed).
     """
+    from scipy import sparse
+
     ca, cb = fa.content, fb.content  # canonical CSR: sorted column indices per row
     indptr = np.concatenate([ca.indptr[:-1], cb.indptr + ca.indptr[-1]]).astype(np.int64)
     used, cols = np.unique(np.concatenate([ca.indices, cb.indices]), return_inverse=True)
@@ -333,6 +339,8 @@ def _anchor_matrices(fa: SentenceFeatures, fb: SentenceFeatures):
     """Anchor indicator matrices of both sides and the anchors' weights; dense arrays when they
     are small (a pair of readouts), sparse otherwise. Either way the Jaccard sums are exact:
     every term is 0, 0.5 or 1."""
+    from scipy import sparse
+
     vocab = sorted(set().union(*fa.anchors, *fb.anchors)) if (fa.n or fb.n) else []
     col = {k: i for i, k in enumerate(vocab)}
     weight = np.array([_FRAME_WEIGHT if k.startswith("f:") else 1.0 for k in vocab])
