@@ -253,12 +253,72 @@ def _build_english() -> "Language":
 
     nlp = spacy.blank("en")
     nlp.max_length = _MAX_LENGTH
-    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-    _install_norms(nlp, normalizer(table.get))
+    lemmas = _lemma_lookup("en")
+    if lemmas is None:  # no cache and no direct read: spaCy's own loader (and its errors)
+        lemmas = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup").get
+    _install_norms(nlp, normalizer(lemmas))
     if not Language.has_factory("readout_sentences_en"):
         Language.component("readout_sentences_en", func=_sentences_en)
     nlp.add_pipe("readout_sentences_en", name="readout_sentences")
     return nlp
+
+
+def _lemma_lookup(lang: str) -> Callable[[str], str | None] | None:
+    """``get`` of spacy-lookups-data's ``lemma_lookup`` table for ``lang``, as a plain dict.
+
+    spaCy's ``load_lookups`` reads the gzipped JSON through its registry and rehashes every key
+    (about 0.1 s per process, a third of building the pipeline). The same table is kept as a
+    ``marshal`` file (data only: loading it runs no code) in the per-user cache folder of
+    :func:`readout_diff.chinese.jieba_cache_dir`, named by the data package's and Python's
+    versions, written atomically; any failure (no writable folder, a damaged file) falls back
+    to reading the JSON, and that to ``None`` (the caller uses spaCy's loader). Look-ups are the
+    table's: its keys are the same strings, hashed.
+    """
+    import marshal
+    import sys
+
+    try:
+        import spacy_lookups_data
+
+        source = getattr(spacy_lookups_data, lang)["lemma_lookup"]
+        version = spacy_lookups_data.__version__
+    except (ImportError, AttributeError, KeyError, TypeError):
+        return None
+    from .chinese import jieba_cache_dir
+
+    folder = jieba_cache_dir()
+    name = f"lemma_lookup-{lang}-{version}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+    if folder is not None:
+        try:
+            with open(folder / name, "rb") as f:
+                data = marshal.load(f)
+            if isinstance(data, dict):
+                return data.get
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # not written yet, or damaged: rebuilt below
+    try:
+        from spacy.util import load_language_data
+
+        data = load_language_data(source)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        return None
+    if folder is not None:
+        import os
+        import tempfile
+
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lemma-")
+            with os.fdopen(fd, "wb") as f:
+                marshal.dump(data, f)
+            os.replace(tmp, folder / name)
+        except OSError:  # read-only or full: run without the cache
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
+    return data.get
 
 
 def _sentences_zh(doc: "Doc") -> "Doc":

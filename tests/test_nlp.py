@@ -73,3 +73,32 @@ def test_parse_equals_the_pipeline_without_white_space_tokens(text):
     assert np.array_equal(fast.token_idx, plain.token_idx)
     assert np.array_equal(fast.token_sent, plain.token_sent)
     assert np.array_equal(fast.doc.to_array([ORTH, NORM]), plain.doc.to_array([ORTH, NORM]))
+
+
+def test_cached_lemma_table_equals_spacys(tmp_path, monkeypatch):
+    """The lemma table read directly and through the marshal cache looks up as spaCy's does."""
+    import random
+
+    from spacy.lookups import load_lookups
+
+    from readout_diff.nlp import _lemma_lookup
+
+    monkeypatch.setenv("READOUT_DIFF_CACHE_DIR", str(tmp_path))
+    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    fresh = _lemma_lookup("en")  # reads the JSON, writes the cache
+    assert fresh is not None and list(tmp_path.glob("lemma_lookup-en-*.marshal"))
+    cached = _lemma_lookup("en")  # reads the cache
+    words = random.Random(3).sample(sorted(fresh.__self__), 500)
+    for w in words + ["Discussed", "discussed", "meetings", "xyzzy", ""]:
+        assert fresh(w) == cached(w) == table.get(w)
+
+
+def test_damaged_lemma_cache_is_rebuilt(tmp_path, monkeypatch):
+    from readout_diff.nlp import _lemma_lookup
+
+    monkeypatch.setenv("READOUT_DIFF_CACHE_DIR", str(tmp_path))
+    _lemma_lookup("en")
+    (path,) = tmp_path.glob("lemma_lookup-en-*.marshal")
+    path.write_bytes(b"not marshal data")
+    assert _lemma_lookup("en")("meetings") == "meeting"
+    assert len(path.read_bytes()) > 1000
