@@ -98,10 +98,19 @@ def may_cross_special_case(tokenizer: "Tokenizer", spaced: str, gaps: np.ndarray
     near = gaps[in_sorted(_char_keys(points[gaps - 2], points[gaps]), keys)]
     for g in near.tolist():
         before, after = spaced[max(0, g - 1 - reach):g - 1], spaced[g:g + reach]
-        for left, right in splits[(ord(spaced[g - 2]), ord(spaced[g]))]:
+        for left, right in _patterns(splits, (ord(spaced[g - 2]), ord(spaced[g]))):
             if left.search(before) and right.match(after):
                 return True
     return False
+
+
+def _patterns(splits: dict, key: tuple[int, int]) -> list[tuple[re.Pattern, re.Pattern]]:
+    """The regexes of the case splits meeting at ``key``, compiled on first use (most never are)."""
+    found = splits[key]
+    if found and not isinstance(found[0][0], re.Pattern):
+        found[:] = [(re.compile(" ?".join(map(re.escape, left)) + r"\Z"),
+                     re.compile(" ?".join(map(re.escape, right)))) for left, right in found]
+    return found
 
 
 def _char_keys(left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -113,9 +122,10 @@ _SPECIAL_CASES: dict[int, tuple[int, object]] = {}
 
 def _special_cases(tokenizer: "Tokenizer"):
     """For each pair of characters that can meet at a gap, the ways a case's pieces can lie
-    across it: (sorted char-pair keys, {(last char, first char): [(regex before the gap, regex
-    after it)]}, the most characters a case spans), or ``None`` when a case has a white-space
-    piece among others (then no single-spacing is safe). Cached per tokenizer."""
+    across it: (sorted char-pair keys, {(last char, first char): [(pieces before the gap, pieces
+    after it)]} (regexes once :func:`_patterns` has needed them), the most characters a case
+    spans), or ``None`` when a case has a white-space piece among others (then no
+    single-spacing is safe). Cached per tokenizer."""
     from spacy.tokenizer import Tokenizer
 
     rules = tokenizer.rules
@@ -127,7 +137,7 @@ def _special_cases(tokenizer: "Tokenizer"):
                       suffix_search=t.suffix_search, infix_finditer=t.infix_finditer,
                       token_match=t.token_match, url_match=t.url_match,
                       faster_heuristics=t.faster_heuristics)
-    splits: dict[tuple[int, int], list[tuple[re.Pattern, re.Pattern]]] = {}
+    splits: dict[tuple[int, int], list] = {}
     result = None
     reach = 0
     for string in rules:
@@ -141,10 +151,8 @@ def _special_cases(tokenizer: "Tokenizer"):
             break
         reach = max(reach, len(string) + len(pieces))
         for k in range(1, len(pieces)):
-            left = re.compile(" ?".join(map(re.escape, pieces[:k])) + r"\Z")
-            right = re.compile(" ?".join(map(re.escape, pieces[k:])))
             key = (ord(pieces[k - 1][-1]), ord(pieces[k][0]))
-            splits.setdefault(key, []).append((left, right))
+            splits.setdefault(key, []).append((pieces[:k], pieces[k:]))  # compiled by _patterns
     else:
         keys = np.unique(_char_keys(np.array([a for a, _ in splits], dtype=np.uint64),
                                     np.array([b for _, b in splits], dtype=np.uint64)))
