@@ -40,12 +40,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
+from .arrays import in_sorted
 from .errors import ParameterError
 from .model import Alignment, Analysis, Link
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scipy import sparse
 
 __all__ = ["SentenceFeatures", "align", "align_features", "dense_scores", "features_for"]
 
@@ -54,6 +58,7 @@ W_CROSS_SEM, W_CROSS_SPEAKER = 0.75, 0.25  # readouts in two languages
 DEFAULT_THRESHOLD = 0.30
 DEFAULT_TOP_K = 1
 _BLOCK_ROWS = 512
+_BLOCK_CELLS = 1 << 20  # pairs scored per block at most (8 MB per float array)
 _HASH_DIM = 1 << 22
 _FRAME_WEIGHT = 0.5
 _OVERLAP = False
@@ -63,7 +68,7 @@ _OVERLAP = False
 class SentenceFeatures:
     """What the aligner needs of each sentence of one readout."""
 
-    content: sparse.csr_matrix  # sentences × hashed content words (counts)
+    content: sparse.csr_matrix  # sentences × hashed content words (counts), canonical CSR
     strings: tuple[str, ...]  # content words, for rapidfuzz
     exact: tuple[str, ...]  # the whole sentence normalised, for identity
     anchors: tuple[frozenset[str], ...]  # "t:trade", "f:stability", "n:25"
@@ -85,6 +90,7 @@ _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 def features_for(analysis: Analysis, parsed: "object | None" = None) -> SentenceFeatures:
     """Features of an analysed readout; ``parsed`` (its :class:`~readout_diff.nlp.Parsed`) saves
     re-tokenizing the text when the caller still has it."""
+    from scipy import sparse
     from spacy.attrs import IS_PUNCT, IS_SPACE, IS_STOP, NORM
 
     from .nlp import Parsed, get_pipeline, parsed_from_doc
@@ -110,24 +116,34 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
     else:
         norm = np.zeros(0, np.uint64)
         mask = np.zeros(0, bool)
-    rows = parsed.token_sent[mask]
-    cols = (norm[mask] % np.uint64(_HASH_DIM)).astype(np.int64)
-    content = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, _HASH_DIM))
-    content.sum_duplicates()
+    rows = parsed.token_sent[mask]  # ascending: tokens and sentences are in text order
+    hashes = norm[mask]
+    # Counts per (sentence, hashed word), built in canonical CSR form directly (sorted,
+    # duplicates summed), as COO → CSR → sum_duplicates made it.
+    cells, counts = np.unique(rows * _HASH_DIM + (hashes % np.uint64(_HASH_DIM)).astype(np.int64),
+                              return_counts=True)
+    index = _index_dtype(len(cells))  # scipy's own choice, made here so it need not check
+    content = sparse.csr_matrix(
+        (counts.astype(np.float64), (cells % _HASH_DIM).astype(index),
+         np.searchsorted(cells // _HASH_DIM, np.arange(n + 1)).astype(index)),
+        shape=(n, _HASH_DIM))
+    # Content words per sentence: each distinct word looked up once, joined per sentence.
+    distinct, inverse = np.unique(hashes, return_inverse=True)
     strings_store = doc.vocab.strings
-    words: list[list[str]] = [[] for _ in range(n)]
-    for r, h in zip(rows.tolist(), norm[mask].tolist()):
-        words[r].append(strings_store[h])
-    strings = tuple(" ".join(w) for w in words)
+    words = np.array([strings_store[h] for h in distinct.tolist()] or [""], dtype=object)[inverse]
+    bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
+    strings = tuple(" ".join(words[bounds[i]:bounds[i + 1]]) for i in range(n))
     exact = tuple(" ".join(s.text.lower().split()) for s in analysis.sentences)
+    descriptors, talk_nouns = _talk_words(analysis.lang, doc.vocab)
+    described = ((np.bincount(rows[in_sorted(hashes, descriptors)], minlength=n) > 0)
+                 & (np.bincount(rows[in_sorted(hashes, talk_nouns)], minlength=n) > 0)).tolist()
     anchors, topics, negated, frames = [], [], [], []
-    descriptors, talk_nouns = _talk_words(analysis.lang)
-    for s, sent_words in zip(analysis.sentences, words):
+    for s, talks in zip(analysis.sentences, described):
         t, ng, f = frozenset(s.topics), frozenset(s.negated_topics), frozenset(s.frames)
         extra = {f"n:{x}" for x in _NUM.findall(s.text)}
         if len(s.actors) >= 2:
             extra.add("p:" + "|".join(s.actors))
-        if descriptors & set(sent_words) and talk_nouns & set(sent_words):
+        if talks:
             extra.add("d:talks")
         anchors.append(frozenset({f"t:{x}" for x in t | ng} | {f"f:{x}" for x in f} | extra))
         topics.append(t)
@@ -140,16 +156,21 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
                             speakers=tuple(s.speaker for s in analysis.sentences))
 
 
-def _talk_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
-    from .cues import CUES
-    from .nlp import get_pipeline
+def _talk_words(lang: str, vocab: object) -> tuple[np.ndarray, np.ndarray]:
+    """NORM hashes (sorted) of the language's talk descriptors and talk nouns, for "d:talks"."""
+    key = (lang, id(vocab))
+    if key not in _TALK_WORDS:
+        from .cues import CUES
 
-    cues = CUES.get(lang)
-    if cues is None:
-        return frozenset(), frozenset()
-    vocab = get_pipeline(lang).vocab
-    return (frozenset(vocab[w].norm_ for w in cues.descriptors),
-            frozenset(vocab[w].norm_ for w in cues.talk_nouns))
+        cues = CUES.get(lang)
+        words = (cues.descriptors, cues.talk_nouns) if cues is not None else ((), ())
+        _TALK_WORDS[key] = tuple(  # type: ignore[assignment]
+            np.array(sorted({vocab[w].norm for w in ws}), dtype=np.uint64)  # type: ignore[index]
+            for ws in words)
+    return _TALK_WORDS[key]
+
+
+_TALK_WORDS: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
 
 
 def align(a: Analysis, b: Analysis, *, threshold: float = DEFAULT_THRESHOLD,
@@ -174,91 +195,209 @@ def _check(threshold: float, top_k: int, func: str) -> None:
 
 def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
                    threshold: float = DEFAULT_THRESHOLD, top_k: int = DEFAULT_TOP_K) -> Alignment:
-    """Align two readouts from their features (blocked and pruned; see the module docstring)."""
-    _check(threshold, top_k, "align")
-    if fa.lang != fb.lang:
-        scored = [(int(i), int(j), float(score[bi, j])) for rows, score in _cross_blocks(fa, fb)
-                  for bi, i in enumerate(rows) for j in np.flatnonzero(score[bi] >= threshold)]
-        return _select(scored, fa, fb, top_k)
-    from rapidfuzz import fuzz
+    """Align two readouts from their features (blocked and pruned; see the module docstring).
 
-    scored: list[tuple[int, int, float]] = []
+    Per block, the pairs that pass the bound are scored together: rapidfuzz's ``cpdist`` on
+    their strings and the same arithmetic as :func:`_combine`, element-wise (so the same
+    floats), and the links chosen on arrays; Python works per link, not per pair.
+    """
+    _check(threshold, top_k, "align")
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    if fa.lang != fb.lang:
+        for rows, score in _cross_blocks(fa, fb):
+            bi, j = np.nonzero(score >= threshold)
+            parts.append((rows[bi], j, score[bi, j]))
+        return _select(*_concat(parts), fa, fb, top_k)
+    ids_a, ids_b = _exact_ids(fa, fb)
     for rows, cos, sem, pos in _blocks(fa, fb):
         ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
-        for bi, j in zip(*np.nonzero(ub >= threshold - 1e-12)):
-            i = rows[bi]
-            fz = _fuzz(fuzz, fa.strings[i], fb.strings[j])
-            score = _combine(cos[bi, j], fz, sem[bi, j], pos[bi, j])
-            if fa.exact[i] == fb.exact[j]:
-                score = 1.0
-            if score >= threshold:
-                scored.append((int(i), int(j), score))
-    # Identical sentences with no content words still pair up.
-    index_b: dict[str, list[int]] = {}
-    for j, e in enumerate(fb.exact):
-        index_b.setdefault(e, []).append(j)
-    seen = {(i, j) for i, j, _ in scored}
-    for i, e in enumerate(fa.exact):
-        for j in index_b.get(e, ()):
-            if (i, j) not in seen:
-                scored.append((i, j, 1.0))
-    return _select(scored, fa, fb, top_k)
+        bi, j = np.nonzero(ub >= threshold - 1e-12)
+        i = rows[bi]
+        other = ids_a[i] != ids_b[j]  # identical sentences score 1.0: added below
+        bi, i, j = bi[other], i[other], j[other]
+        fz = _fuzz_pairs(fa.strings, fb.strings, i, j)
+        score = np.minimum(1.0, np.maximum(
+            0.0, W_COS * cos[bi, j] + W_FUZZ * fz + W_SEM * sem[bi, j] + W_POS * pos[bi, j]))
+        ok = score >= threshold
+        parts.append((i[ok], j[ok], score[ok]))
+    # Identical sentences pair up with score 1.0, with or without content words.
+    same_i, same_j = _same_pairs(ids_a, ids_b)
+    parts.append((same_i, same_j, np.ones(len(same_i))))
+    return _select(*_concat(parts), fa, fb, top_k)
 
 
-def _fuzz(fuzz: object, x: str, y: str) -> float:
-    if not x or not y:
-        return 0.0
-    return fuzz.token_set_ratio(x, y) / 100.0  # type: ignore[attr-defined]
+def _concat(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]):
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+
+
+def _exact_ids(fa: SentenceFeatures, fb: SentenceFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """An id per normalised sentence, equal on both sides for equal sentences."""
+    ids: dict[str, int] = {}
+    a = np.array([ids.setdefault(e, len(ids)) for e in fa.exact], dtype=np.int64)
+    b = np.array([ids.setdefault(e, len(ids)) for e in fb.exact], dtype=np.int64)
+    return a, b
+
+
+def _same_pairs(ids_a: np.ndarray, ids_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) whose sentences are identical."""
+    order_b = np.argsort(ids_b, kind="stable")
+    sorted_b = ids_b[order_b]
+    lo = np.searchsorted(sorted_b, ids_a, side="left")
+    hi = np.searchsorted(sorted_b, ids_a, side="right")
+    count = hi - lo
+    i = np.repeat(np.arange(len(ids_a)), count)
+    offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    return i, order_b[np.repeat(lo, count) + offsets]
+
+
+def _fuzz_pairs(strings_a: tuple[str, ...], strings_b: tuple[str, ...], i: np.ndarray,
+                j: np.ndarray) -> np.ndarray:
+    """``token_set_ratio / 100`` of the content words of each pair (i, j), 0 where a sentence
+    has none, in one rapidfuzz call (threads for large batches)."""
+    from rapidfuzz import fuzz, process
+
+    out = np.zeros(len(i))
+    if not len(i):
+        return out
+    xa = np.array(strings_a, dtype=object)[i]
+    xb = np.array(strings_b, dtype=object)[j]
+    both = (np.array([len(s) for s in strings_a])[i] > 0) & (np.array([len(s) for s in strings_b])[j] > 0)
+    if both.any():
+        ratio = process.cpdist(xa[both].tolist(), xb[both].tolist(), scorer=fuzz.token_set_ratio,
+                               dtype=np.float64, workers=-1 if both.sum() > 4_000 else 1)
+        out[both] = ratio / 100.0
+    return out
 
 
 def _combine(cos: float, fz: float, sem: float, pos: float) -> float:
     return float(min(1.0, max(0.0, W_COS * cos + W_FUZZ * fz + W_SEM * sem + W_POS * pos)))
 
 
-def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """TF-IDF over the pair's own sentences, on the columns they use (compact, symmetric in a/b)."""
-    from sklearn.feature_extraction.text import TfidfTransformer
+def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> "tuple[sparse.csr_matrix, sparse.csr_matrix]":
+    """TF-IDF over the pair's own sentences, on the columns they use (compact, symmetric in a/b).
 
-    both = sparse.vstack([fa.content, fb.content]).tocsc()
-    used = np.flatnonzero(np.diff(both.indptr))
-    compact = both[:, used].tocsr()
-    if compact.shape[1] == 0:
+    The arithmetic of scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` (smooth idf, rows
+    l2-normalised), written out on the matrix's arrays: fitting an estimator per pair, and
+    converting a 2²²-column matrix to find the used columns, cost more than the alignment itself.
+    Every operation is the one scikit-learn does, in the same order, so the values are equal to
+    the last bit (``tests/test_align.py`` checks against scikit-learn when it is installed).
+    """
+    from scipy import sparse
+
+    ca, cb = fa.content, fb.content  # canonical CSR: sorted column indices per row
+    indptr = np.concatenate([ca.indptr[:-1], cb.indptr + ca.indptr[-1]]).astype(np.int64)
+    used, cols = np.unique(np.concatenate([ca.indices, cb.indices]), return_inverse=True)
+    if len(used) == 0:
         return (sparse.csr_matrix((fa.n, 1)), sparse.csr_matrix((fb.n, 1)))
-    x = TfidfTransformer(sublinear_tf=True).fit_transform(compact).tocsr()
-    return x[: fa.n], x[fa.n:]
+    n = fa.n + fb.n
+    data = np.log(np.concatenate([ca.data, cb.data]).astype(np.float64))  # 1 + log(count)
+    data += 1.0
+    df = np.bincount(cols, minlength=len(used)).astype(np.float64)
+    df += 1.0  # smooth idf: as if one more document held every word
+    idf = np.full_like(df, n + 1)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    data *= idf[cols]
+    norms = np.sqrt(_row_sums_of_squares(data, indptr))
+    per = np.repeat(norms, np.diff(indptr))
+    nz = per != 0.0  # empty rows are left alone, as scikit-learn does
+    data[nz] /= per[nz]
+    index = _index_dtype(len(cols))
+    cols = cols.astype(index)
+    split = int(indptr[fa.n])  # the two sides' rows, as two matrices over the same columns
+    xa = sparse.csr_matrix((data[:split], cols[:split], indptr[:fa.n + 1].astype(index)),
+                           shape=(fa.n, len(used)))
+    xb = sparse.csr_matrix((data[split:], cols[split:], (indptr[fa.n:] - split).astype(index)),
+                           shape=(fb.n, len(used)))
+    return xa, xb
+
+
+def _index_dtype(nnz: int) -> type:
+    """int32 indices while they fit (columns < 2**22 here), as scipy would pick after a scan."""
+    return np.int32 if nnz < 2**31 - 1 else np.int64
+
+
+def _row_sums_of_squares(data: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Per CSR row, the sum of squares added left to right (as scikit-learn's l2 normaliser does:
+    NumPy's own reductions sum pairwise, which can differ in the last bit)."""
+    lengths = np.diff(indptr)
+    sums = np.zeros(len(lengths))
+    if not len(lengths):
+        return sums
+    sq = data * data
+    order = np.argsort(-lengths, kind="stable")
+    neg_len = -lengths[order]
+    starts = indptr[:-1][order]
+    acc = np.zeros(len(order))
+    for k in range(int(-neg_len[0])):
+        m = int(np.searchsorted(neg_len, -k, side="left"))  # rows longer than k
+        acc[:m] += sq[starts[:m] + k]
+    sums[order] = acc
+    return sums
 
 
 def _anchor_matrices(fa: SentenceFeatures, fb: SentenceFeatures):
+    """Anchor indicator matrices of both sides and the anchors' weights; dense arrays when they
+    are small (a pair of readouts), sparse otherwise. Either way the Jaccard sums are exact:
+    every term is 0, 0.5 or 1."""
+    from scipy import sparse
+
     vocab = sorted(set().union(*fa.anchors, *fb.anchors)) if (fa.n or fb.n) else []
     col = {k: i for i, k in enumerate(vocab)}
     weight = np.array([_FRAME_WEIGHT if k.startswith("f:") else 1.0 for k in vocab])
+    width = max(len(vocab), 1)
+    dense = max(fa.n, fb.n) * width <= _BLOCK_CELLS
 
-    def build(anchors: tuple[frozenset[str], ...]) -> sparse.csr_matrix:
+    def build(anchors: tuple[frozenset[str], ...]):
         rows = [i for i, s in enumerate(anchors) for _ in s]
         cols = [col[k] for s in anchors for k in sorted(s)]
-        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                                 shape=(len(anchors), max(len(vocab), 1)))
+        if dense:
+            m = np.zeros((len(anchors), width))
+            m[rows, cols] = 1.0
+            return m
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(anchors), width))
 
     return build(fa.anchors), build(fb.anchors), (weight if len(vocab) else np.ones(1))
+
+
+def _block_rows(m: int) -> int:
+    """Rows of side a per block: at most _BLOCK_ROWS, and about _BLOCK_CELLS scores a block."""
+    return max(1, min(_BLOCK_ROWS, _BLOCK_CELLS // max(m, 1)))
 
 
 def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
     """Yield (row indices, cosine, Jaccard and position blocks) for blocks of rows of side a.
 
-    With ``words=False`` (readouts in two languages) the cosine block is ``None``.
+    With ``words=False`` (readouts in two languages) the cosine block is ``None``. A block
+    holds about _BLOCK_CELLS pairs whatever the sizes, so memory stays bounded.
     """
     if fa.n == 0 or fb.n == 0:
         return
     xa, xb = _tfidf(fa, fb) if words else (None, None)
     aa, ab, w = _anchor_matrices(fa, fb)
-    aw = aa.multiply(w).tocsr()
-    tot_a = np.asarray(aw.sum(axis=1)).ravel()
-    tot_b = np.asarray(ab.multiply(w).sum(axis=1)).ravel()
-    xbt, abt = (xb.T.tocsc() if words else None), ab.T.tocsc()
-    for lo in range(0, fa.n, _BLOCK_ROWS):
-        hi = min(fa.n, lo + _BLOCK_ROWS)
-        cos = (xa[lo:hi] @ xbt).toarray() if words else None
-        inter = (aw[lo:hi] @ abt).toarray()
+    if isinstance(aa, np.ndarray):
+        aw = aa * w
+        tot_a, tot_b = aw.sum(axis=1), (ab * w).sum(axis=1)
+        abt = ab.T
+    else:
+        aw = aa.multiply(w).tocsr()
+        tot_a = np.asarray(aw.sum(axis=1)).ravel()
+        tot_b = np.asarray(ab.multiply(w).sum(axis=1)).ravel()
+        abt = ab.T.tocsr()
+    xbt = xb.T.tocsr() if words else None  # what scipy converts a CSC operand to anyway
+    step = _block_rows(fb.n)
+    rel_b = np.arange(fb.n) / max(fb.n - 1, 1)
+    for lo in range(0, fa.n, step):
+        hi = min(fa.n, lo + step)
+        cos = None
+        if words:  # (one block: the whole matrix, no slice to copy)
+            cos = ((xa if (lo, hi) == (0, fa.n) else xa[lo:hi]) @ xbt).toarray()
+        inter = aw[lo:hi] @ abt
+        if not isinstance(inter, np.ndarray):
+            inter = inter.toarray()
         if _OVERLAP:
             # Overlap coefficient: a sentence listing trade, fentanyl and Ukraine answers each
             # of three sentences on the other side in full.
@@ -268,17 +407,20 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
         with np.errstate(divide="ignore", invalid="ignore"):
             sem = np.where(union > 0, inter / union, 0.0)
         rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)
-        rel_b = np.arange(fb.n) / max(fb.n - 1, 1)
         pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
         yield np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem, pos
 
 
 def _cross_blocks(fa: SentenceFeatures, fb: SentenceFeatures):
     """Yield (row indices, score block) for two readouts in different languages."""
-    speakers_b = np.array([s or "" for s in fb.speakers] or [""] * fb.n, dtype=object)
+    codes: dict[str, int] = {}
+    # A sentence with no speaker never shares one: -1 on side a, -2 on side b.
+    sa = np.array([codes.setdefault(x, len(codes)) if x else -1
+                   for x in (fa.speakers or (None,) * fa.n)], dtype=np.int64)
+    sb = np.array([codes.setdefault(x, len(codes)) if x else -2
+                   for x in (fb.speakers or (None,) * fb.n)], dtype=np.int64)
     for rows, _, sem, _pos in _blocks(fa, fb, words=False):
-        spk = np.array([[bool(fa.speakers[i]) and fa.speakers[i] == sb for sb in speakers_b]
-                        for i in rows], dtype=float).reshape(len(rows), fb.n)
+        spk = (sa[rows][:, None] == sb[None, :]).astype(float)
         yield rows, np.clip(W_CROSS_SEM * sem + W_CROSS_SPEAKER * spk, 0.0, 1.0)
 
 
@@ -316,27 +458,33 @@ def dense_scores(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
 def links_from_dense(scores: np.ndarray, fa: SentenceFeatures, fb: SentenceFeatures, *,
                      threshold: float = DEFAULT_THRESHOLD, top_k: int = DEFAULT_TOP_K) -> Alignment:
     """Select links from a dense score matrix with the same rule as :func:`align_features`."""
-    scored = [(int(i), int(j), float(scores[i, j])) for i, j in zip(*np.nonzero(scores >= threshold))]
-    return _select(scored, fa, fb, top_k)
+    i, j = np.nonzero(scores >= threshold)
+    return _select(i, j, scores[i, j], fa, fb, top_k)
 
 
-def _select(scored: list[tuple[int, int, float]], fa: SentenceFeatures, fb: SentenceFeatures,
-            top_k: int) -> Alignment:
-    by_a: dict[int, list[tuple[float, int]]] = {}
-    by_b: dict[int, list[tuple[float, int]]] = {}
-    for i, j, s in scored:
-        by_a.setdefault(i, []).append((-s, j))
-        by_b.setdefault(j, []).append((-s, i))
-    keep_a = {i: {j for _, j in sorted(v)[:top_k]} for i, v in by_a.items()}
-    keep_b = {j: {i for _, i in sorted(v)[:top_k]} for j, v in by_b.items()}
-    links = []
-    for i, j, s in sorted(scored):
-        if j in keep_a[i] or i in keep_b[j] or s >= 1.0:
-            links.append(Link(i, j, round(s, 6), _relation(i, j, s, fa, fb)))
-    linked_a = {link.a for link in links}
-    linked_b = {link.b for link in links}
-    return Alignment(tuple(links), tuple(i for i in range(fa.n) if i not in linked_a),
-                     tuple(j for j in range(fb.n) if j not in linked_b))
+def _select(i: np.ndarray, j: np.ndarray, s: np.ndarray, fa: SentenceFeatures,
+            fb: SentenceFeatures, top_k: int) -> Alignment:
+    """Keep a scored pair when it is among the ``top_k`` best of its row or of its column
+    (ties: the lower index first) or scores 1.0; links in (a, b) order."""
+    i, j, s = np.asarray(i, np.int64), np.asarray(j, np.int64), np.asarray(s, np.float64)
+    keep = (s >= 1.0) | _top_k(i, j, -s, top_k) | _top_k(j, i, -s, top_k)
+    order = np.lexsort((s, j, i))
+    order = order[keep[order]]
+    links = tuple(Link(a, b, round(x, 6), _relation(a, b, x, fa, fb))
+                  for a, b, x in zip(i[order].tolist(), j[order].tolist(), s[order].tolist()))
+    linked_a, linked_b = set(i[order].tolist()), set(j[order].tolist())
+    return Alignment(links, tuple(x for x in range(fa.n) if x not in linked_a),
+                     tuple(x for x in range(fb.n) if x not in linked_b))
+
+
+def _top_k(group: np.ndarray, other: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
+    """Whether each item is among the first ``k`` of its group ordered by (key, other)."""
+    order = np.lexsort((other, key, group))
+    g = group[order]
+    rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
+    out = np.zeros(len(g), dtype=bool)
+    out[order] = rank < k
+    return out
 
 
 def _relation(i: int, j: int, score: float, fa: SentenceFeatures, fb: SentenceFeatures) -> str:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .errors import InputError
 from .logodds import DEFAULT_Z, log_odds
-from .signal_types import Emphasis, TermScore
+from .signal_types import Emphasis, TermScore, _r
 
 if TYPE_CHECKING:  # pragma: no cover
     from .align import SentenceFeatures
@@ -161,8 +161,11 @@ def emphasis(
             if prior_kind == "background" and not prior:
                 notes.append(f"the background has no {a.lang} readouts: words use an "
                              "uninformative prior")
-            scored = [t for t in _scores(words_a, words_b, prior or None)
-                      if abs(t.z) >= z_threshold]
+            # Only the words kept get a TermScore (of hundreds, a few pass): the test is on z
+            # rounded as TermScore rounds it (by less than 1e-6), so the same words pass.
+            scored = [TermScore(t, r.count_a, r.count_b, r.delta, z)
+                      for t, r in log_odds(words_a, words_b, prior or None).items()
+                      if abs(z := r.z) >= z_threshold - 1e-6 and abs(_r(z)) >= z_threshold]
             lean_a = sorted((t for t in scored if t.z > 0), key=lambda t: (-t.z, t.term))
             lean_b = sorted((t for t in scored if t.z < 0), key=lambda t: (t.z, t.term))
             words = lean_a[:max_words] + lean_b[:max_words]

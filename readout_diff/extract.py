@@ -40,6 +40,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .arrays import in_sorted, lookup_sorted
 from .cues import CUES, Cues
 from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT, TITLE,
                        CompiledCodebook, Match)
@@ -76,10 +77,12 @@ class _CueArrays:
     context_break: np.ndarray  # bounds context/block look-ups (Chinese "，")
     occasion_before: np.ndarray  # "此次" before a hit: the present occasion
     occasion_after: np.ndarray  # "时", "期间" after a hit: the occasion or a past event
+    norm: np.ndarray  # NORM hash of every token
 
 
 _FLAG_CATEGORIES = ("neg", "disc", "brk", "time", "rep", "pron", "limiter", "generic", "ctxbrk",
                     "occ_b", "occ_a")
+_FLAG_SHIFTS = np.arange(len(_FLAG_CATEGORIES), dtype=np.int64)
 # Categories whose multi-token cues mark only their first token (a clause break, a pronoun or a
 # word right after a hit is one position); the others mark every token they cover.
 _FIRST_TOKEN_ONLY = frozenset({"brk", "pron", "ctxbrk", "occ_a"})
@@ -87,13 +90,21 @@ _FIRST_TOKEN_ONLY = frozenset({"brk", "pron", "ctxbrk", "occ_a"})
 
 @dataclass(frozen=True)
 class _CueTable:
-    """The cues of one language compiled for one pipeline: hashes of one-token cues, a
-    PhraseMatcher for cues of several tokens and for non-cues (None when there are none)."""
+    """The cues of one language compiled for one pipeline: hashes of one-token cues (one sorted
+    table, a bit per category, so a document needs one look-up), a PhraseMatcher for cues of
+    several tokens and for non-cues (None when there are none)."""
 
-    single: dict[str, np.ndarray]
+    keys: np.ndarray  # every one-token cue, sorted ...
+    bits: np.ndarray  # ... with a bit per category of _FLAG_CATEGORIES
     mod_keys: np.ndarray  # sorted hashes of one-token modality cues
     mod_vals: np.ndarray  # their index into _MODALITIES + 1
     matcher: object | None
+
+    def flags(self, norm: np.ndarray) -> dict[str, np.ndarray]:
+        """For each category, which tokens (by NORM hash) are one of its one-token cues."""
+        found = lookup_sorted(norm, self.keys, self.bits)
+        bits = (found[None, :] >> _FLAG_SHIFTS[:, None]) & 1  # one row per category
+        return dict(zip(_FLAG_CATEGORIES, bits.astype(bool)))
 
 
 @lru_cache(maxsize=16)
@@ -135,8 +146,13 @@ def _cue_table(lang: str, nlp: object) -> _CueTable:
         if len(doc):
             matcher.add("non", [doc])
     keys = np.array(sorted(mods), dtype=np.uint64)
+    bits: dict[int, int] = defaultdict(int)
+    for b, cat in enumerate(_FLAG_CATEGORIES):
+        for h in single[cat]:
+            bits[h] |= 1 << b
+    all_keys = np.array(sorted(bits), dtype=np.uint64)
     return _CueTable(
-        single={k: np.array(sorted(v), dtype=np.uint64) for k, v in single.items()},
+        keys=all_keys, bits=np.array([bits[h] for h in all_keys.tolist()], dtype=np.int64),
         mod_keys=keys, mod_vals=np.array([mods[k] for k in keys.tolist()], dtype=np.int64),
         matcher=matcher if len(matcher) else None,
     )
@@ -149,14 +165,12 @@ def _arrays(parsed: Parsed, lang: str, nlp: object) -> _CueArrays:
     if not len(doc):
         empty = np.zeros(0, dtype=bool)
         return _CueArrays(empty, empty, empty, np.zeros(0, np.int64), empty, empty, empty, empty,
-                          empty, empty, empty, empty)
+                          empty, empty, empty, empty, np.zeros(0, np.uint64))
     arr = doc.to_array([NORM, LIKE_NUM, IS_TITLE, IS_STOP])
     norm = arr[:, 0].astype(np.uint64)
     table = _cue_table(lang, nlp)
-    flags = {cat: np.isin(norm, table.single[cat]) for cat in _FLAG_CATEGORIES}
-    keys, vals = table.mod_keys, table.mod_vals
-    pos = np.clip(np.searchsorted(keys, norm), 0, max(len(keys) - 1, 0))
-    modality = np.where(keys[pos] == norm, vals[pos], 0) if len(keys) else np.zeros(len(norm), int)
+    flags = table.flags(norm)
+    modality = lookup_sorted(norm, table.mod_keys, table.mod_vals)
     if table.matcher is not None:
         _phrase_cues(doc, table.matcher, flags, modality)
     if CUES[lang].case_names:
@@ -172,7 +186,7 @@ def _arrays(parsed: Parsed, lang: str, nlp: object) -> _CueArrays:
         neg=flags["neg"], disc=flags["disc"], brk=flags["brk"], modality=modality,
         time_after=flags["time"], reporting=flags["rep"], pronoun=flags["pron"],
         limiter=flags["limiter"], specific=specific, context_break=flags["ctxbrk"],
-        occasion_before=flags["occ_b"], occasion_after=flags["occ_a"],
+        occasion_before=flags["occ_b"], occasion_after=flags["occ_a"], norm=norm,
     )
 
 
@@ -220,8 +234,8 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     n_sent = len(parsed.sentences)
     matches = compiled(parsed)
 
-    # (role, id, sentence) -> matches: a hit looks only at its own sentence's context, block and
-    # exclusion matches, so a long text full of hits costs linear, not quadratic, time.
+    # (role, id, sentence) -> matches: every match lies in one sentence, and exclusions,
+    # context and blocks count in the hit's sentence only (so long texts stay linear).
     spans: dict[tuple[str, str, int], list[Match]] = defaultdict(list)
     hits: list[Match] = []
     actors: list[Match] = []
@@ -240,10 +254,10 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     for m in hits:
         entry = compiled.entries[m.id]
         s = int(parsed.token_sent[m.start])
-        if any(x.start <= m.start and m.end <= x.end for x in spans[(EXCLUDE, m.id, s)]):
+        if any(x.start <= m.start and m.end <= x.end for x in spans.get((EXCLUDE, m.id, s), ())):
             continue
-        if m.role == CONTEXTUAL and not ctx.licensed(m, spans[(CONTEXT, m.id, s)],
-                                                       spans[(BLOCK, m.id, s)],
+        if m.role == CONTEXTUAL and not ctx.licensed(m, spans.get((CONTEXT, m.id, s), []),
+                                                       spans.get((BLOCK, m.id, s), []),
                                                        compiled.windows.get(m.id, 8)):
             continue
         if any(_overlaps(m, k) for k in kept[(s, m.id)]):
@@ -397,11 +411,12 @@ class _Context:
     def negated(self, m: Match) -> bool:
         lo, hi = self._clause_range(m)
         cue = self.cue
-        negs = [i for i in range(lo, hi) if cue.neg[i] and not (i + 1 < hi and cue.limiter[i + 1])
-                and not (m.start <= i < m.end)]
+        negs = [i for i in (lo + np.flatnonzero(cue.neg[lo:hi])).tolist()
+                if not (i + 1 < hi and cue.limiter[i + 1]) and not (m.start <= i < m.end)]
         if not negs:
             return False
-        discs = [i for i in range(lo, hi) if cue.disc[i] and not (m.start <= i < m.end)]
+        discs = [i for i in (lo + np.flatnonzero(cue.disc[lo:hi])).tolist()
+                 if not (m.start <= i < m.end)]
         w = self.cues.negation_window
         for n in negs:
             # The negation comes first and its predicate follows: "did not discuss", "nothing
@@ -513,9 +528,7 @@ def _narrates(doc, j: int, hi: int, later: list) -> bool:
     return False
 
 
-def _has_event(doc, lo: int, hi: int) -> bool:
-    return any(doc[i].norm_ in ("meet", "hold", "attend", "join", "accompany")
-               for i in range(lo, hi))
+_EVENT_NORMS = ("meet", "hold", "attend", "join", "accompany")
 
 
 def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
@@ -545,6 +558,15 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
     doc = parsed.doc
     roles = compiled.actor_roles
     sides = compiled.actor_sides
+    # Per-token tests as arrays, once per readout (the loop below visits candidates only).
+    norm = cue.norm
+    strings = doc.vocab.strings
+    pronouns = np.flatnonzero(cue.pronoun | (norm == strings["they"]))
+    bounds = np.array(parsed.sent_tokens, dtype=np.int64).reshape(-1, 2)
+    first_pron = np.searchsorted(pronouns, bounds[:, 0]).tolist()
+    end_pron = np.searchsorted(pronouns, bounds[:, 1]).tolist()
+    pronoun_list = pronouns.tolist()
+    event = in_sorted(norm, np.array(sorted(strings[w] for w in _EVENT_NORMS), dtype=np.uint64))
 
     def resolve(m: Match) -> str | None:
         if m.role == ACTOR:
@@ -590,11 +612,10 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         cands: list[tuple[int, int, str | None, str]] = []  # start, end, name, kind
         for m in by_sent.get(s, []):
             cands.append((m.start, m.end, resolve(m), "actor"))
-        for i in range(lo, hi):
-            if cue.pronoun[i] or doc[i].norm_ == "they":
-                pron = doc[i].norm_
-                name = person if pron in ("he", "she") else (group or "both sides")
-                cands.append((i, i + 1, name, "pronoun"))
+        for i in pronoun_list[first_pron[s]:end_pron[s]]:
+            pron = doc[i].norm_
+            name = person if pron in ("he", "she") else (group or "both sides")
+            cands.append((i, i + 1, name, "pronoun"))
         cands.sort(key=lambda c: c[0])
         found: str | None = None
         narration = False
@@ -631,7 +652,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         # 3. continuation of a person's speech in the paragraph (not narration of the meeting)
         if (found is None and not narration and same_par and person
                 and not any(is_person(c[2]) for c in cands)
-                and not any(cue.disc[lo:hi]) and not _has_event(doc, lo, hi)):
+                and not cue.disc[lo:hi].any() and not event[lo:hi].any()):
             found = person
         speakers.append(found)
         if is_person(found):

@@ -14,6 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
+import numpy as np
+
+from .arrays import in_sorted
 from .codebook import Codebook, Entry
 from .errors import CodebookError
 from .nlp import Parsed, get_pipeline
@@ -60,6 +63,8 @@ class CompiledCodebook:
         self.title_holders: dict[str, list[str]] = defaultdict(list)
         self.actor_roles: dict[str, str] = {}
         self.actor_sides: dict[str, str] = {}
+        token_patterns: list[list[dict]] = []
+        self._keys: dict[int, tuple[str, str, str]] = {}  # match id -> (role, kind, id)
         for entry in codebook.entries:
             rules = entry.rules.get(lang)
             if rules is None:
@@ -71,7 +76,7 @@ class CompiledCodebook:
                                   (EXCLUDE, rules.exclude)):
                 self._add_phrases(f"{role}|{entry.kind}|{entry.id}", phrases)
             for i, pattern in enumerate(rules.patterns):
-                self._add_pattern(entry, i, pattern)
+                token_patterns.append(self._add_pattern(entry, i, pattern))
         for actor in codebook.actors:
             self.actor_roles[actor.name] = actor.role
             self.actor_sides[actor.name] = actor.side
@@ -82,17 +87,20 @@ class CompiledCodebook:
             # "the President" / "The President": resolved later to the first holder mentioned.
             docs = [self.nlp.make_doc(f"the {title}")]
             self.titles.add(f"{TITLE}|title|{title}", docs)
+        self.anchors = _Anchors.build(token_patterns, nlp.vocab) if token_patterns else None
 
-    def _add_pattern(self, entry: Entry, i: int, pattern: Iterable[dict]) -> None:
-        """Add one token pattern; spaCy's objection to it becomes a CodebookError naming it."""
+    def _add_pattern(self, entry: Entry, i: int, pattern: Iterable[dict]) -> list[dict]:
+        """Add one token pattern (normalised, and returned); spaCy's objection to it becomes a
+        CodebookError naming it."""
+        normalised = [self._normalise(tok) for tok in pattern]
         try:
-            self.tokens.add(f"{HIT}|{entry.kind}|{entry.id}",
-                            [[self._normalise(tok) for tok in pattern]])
+            self.tokens.add(f"{HIT}|{entry.kind}|{entry.id}", [normalised])
         except (ValueError, TypeError, KeyError, re.error) as exc:
             detail = re.sub(r"^Invalid token patterns for matcher rule '[^']*'\s*Pattern \d+:\s*-?\s*",
                             "", " ".join(str(exc).split()))
             raise CodebookError(f"{self.codebook.source}: [{entry.kind}s.{entry.id}.{self.lang}] "
                                 f"patterns[{i}]: spaCy's Matcher rejects it: {detail}") from None
+        return normalised
 
     def _normalise(self, token: dict) -> dict:
         """NORM values in token patterns go through the pipeline's normaliser, like the text,
@@ -119,16 +127,123 @@ class CompiledCodebook:
         doc = parsed.doc
         strings = doc.vocab.strings
         sent = parsed.token_sent
-        found = self.phrases(doc) + self.titles(doc) + (self.tokens(doc) if len(self.tokens) else [])
+        found = self.phrases(doc) + self.titles(doc) + self._token_matches(parsed)
+        keys = self._keys
         out = []
         for match_id, start, end in found:
             s = sent[start]
             if s < 0 or sent[end - 1] != s:
                 continue
-            role, kind, id_ = strings[match_id].split("|", 2)
-            out.append(Match(role, kind, id_, start, end))
+            key = keys.get(match_id)
+            if key is None:
+                key = keys[match_id] = tuple(strings[match_id].split("|", 2))
+            out.append(Match(*key, start, end))
         out.sort(key=lambda m: (m.start, -m.end, m.role, m.id))
         return out
+
+    def _token_matches(self, parsed: Parsed) -> list[tuple[int, int, int]]:
+        """The token patterns' matches that lie inside one sentence (the others are dropped).
+
+        spaCy's Matcher tests every pattern at every token, calling Python for each ``IN`` set;
+        it runs here only on the stretches around the tokens that each pattern must contain (see
+        :class:`_Anchors`), which hold every match it would find inside a sentence.
+        """
+        if not len(self.tokens):
+            return []
+        doc = parsed.doc
+        if self.anchors is None:
+            return self.tokens(doc)
+        out = []
+        for lo, hi in self.anchors.windows(parsed):
+            out.extend((key, lo + s, lo + e) for key, s, e in self.tokens(doc[lo:hi]))
+        return out
+
+
+class _Anchors:
+    """For each token pattern, a token every match contains, and the stretch around it.
+
+    A pattern whose tokens are plain (``OP`` absent, ``"1"``, ``"!"`` or ``"?"``) matches at
+    most ``len(pattern)`` tokens, and a required token ``j`` (no ``OP``) lies at most ``j``
+    tokens after the match start and is followed by at most ``len(pattern) - j - 1`` more: every
+    match lies in ``[pos - j, pos - j + len(pattern))`` around a token ``pos`` that equals it.
+    The anchor is the required token with a plain ``NORM``/``LOWER``/``ORTH`` value (or ``IN``
+    list) least likely to be common: fewest stop words, then fewest values, then the latest.
+    :meth:`build` returns None when a pattern has no anchor (``*``, ``+`` or only predicates):
+    then the whole document is matched.
+    """
+
+    _ATTRS = {"NORM": "NORM", "LOWER": "LOWER", "ORTH": "ORTH", "TEXT": "ORTH"}
+
+    def __init__(self, attrs: tuple[str, ...], values: dict[str, np.ndarray],
+                 spans: dict[tuple[str, int], list[tuple[int, int]]]) -> None:
+        self.attrs = attrs
+        self.values = values  # attr -> sorted hashes of its anchor values
+        self.spans = spans  # (attr, hash) -> [(start offset, end offset)] around the anchor
+
+    @classmethod
+    def build(cls, patterns: list[list[dict]], vocab) -> "_Anchors | None":
+        spans: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        for pattern in patterns:
+            best = None
+            for j, tok in enumerate(pattern):
+                op = tok.get("OP", "1")
+                if op not in ("1", "!", "?"):
+                    return None
+                anchor = cls._anchor(tok) if op == "1" else None
+                if anchor is not None:
+                    attr, words = anchor
+                    rank = (sum(vocab[w].is_stop for w in words), len(words), -j)
+                    if best is None or rank < best[0]:
+                        best = (rank, attr, words, j)
+            if best is None:
+                return None
+            _, attr, words, j = best
+            for w in words:
+                spans[(attr, vocab.strings.add(w))].append((-j, len(pattern) - j))
+        attrs = tuple(sorted({a for a, _ in spans}))
+        values = {a: np.array(sorted({h for b, h in spans if b == a}), dtype=np.uint64)
+                  for a in attrs}
+        return cls(attrs, values, dict(spans))
+
+    @classmethod
+    def _anchor(cls, tok: dict) -> tuple[str, list[str]] | None:
+        keys = [k for k in tok if k != "OP"]
+        if len(keys) != 1 or keys[0] not in cls._ATTRS:
+            return None
+        value = tok[keys[0]]
+        if isinstance(value, str):
+            return cls._ATTRS[keys[0]], [value]
+        if (isinstance(value, dict) and list(value) == ["IN"] and value["IN"]
+                and all(isinstance(w, str) for w in value["IN"])):
+            return cls._ATTRS[keys[0]], list(value["IN"])
+        return None
+
+    def windows(self, parsed: Parsed) -> list[tuple[int, int]]:
+        """Merged token ranges, each inside one sentence, holding every match of a pattern."""
+        import spacy.attrs
+
+        doc = parsed.doc
+        if not len(doc):
+            return []
+        arr = doc.to_array([spacy.attrs.IDS[a] for a in self.attrs]).reshape(len(doc), -1)
+        found: list[tuple[int, int]] = []
+        for col, attr in enumerate(self.attrs):
+            hashes = arr[:, col].astype(np.uint64)
+            for pos in np.flatnonzero(in_sorted(hashes, self.values[attr])).tolist():
+                s = int(parsed.token_sent[pos])
+                if s < 0:
+                    continue
+                lo, hi = parsed.sent_tokens[s]
+                for a, b in self.spans[(attr, int(hashes[pos]))]:
+                    found.append((max(lo, pos + a), min(hi, pos + b)))
+        found.sort()
+        merged: list[tuple[int, int]] = []
+        for lo, hi in found:
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+            else:
+                merged.append((lo, hi))
+        return merged
 
 
 def compile_codebook(codebook: Codebook, lang: str) -> CompiledCodebook:

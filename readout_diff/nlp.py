@@ -29,6 +29,7 @@ import numpy as np
 from .errors import ParameterError
 from .segment import split_sentences
 from .spelling import americanize
+from .whitespace import may_cross_special_case, single_spaced
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -38,6 +39,11 @@ __all__ = ["languages", "Parsed", "get_pipeline", "normalizer", "parse", "regist
 
 _BUILDERS: dict[str, Callable[[], "Language"]] = {}
 _LOCK = threading.Lock()
+# spaCy refuses texts over 1,000,000 characters by default, a guard for its parser and NER,
+# which need ~1 GB per 100,000 characters; these pipelines only tokenize, and a 5,000-sentence
+# transcript is longer than that. The limit on readouts is max_sentences (pipeline.py).
+_MAX_LENGTH = 100_000_000
+_SENTENCES = "readout_diff.sentences"  # key of the sentence spans in Doc.user_data
 
 
 def register_language(lang: str) -> Callable[[Callable[[], "Language"]], Callable[[], "Language"]]:
@@ -93,17 +99,32 @@ class Parsed:
 
 
 def parse(text: str, lang: str = "en") -> Parsed:
-    """Tokenize ``text`` with the pipeline of ``lang`` and split it into sentences."""
-    doc = get_pipeline(lang)(text)
-    return parsed_from_doc(doc)
+    """Tokenize ``text`` with the pipeline of ``lang`` and split it into sentences.
+
+    The result is that of ``parsed_from_doc(get_pipeline(lang)(text))``, made without per-token
+    Python: spaCy's tokenizer cuts text at white space and tokenizes the pieces between on their
+    own, so tokenizing a copy whose white-space runs are single spaces gives the same tokens
+    minus the white-space ones, at offsets mapped back with one array operation (no ``Doc`` to
+    rebuild from a list of words, no ``doc.text`` joined token by token).
+    """
+    nlp = get_pipeline(lang)
+    spans = split_sentences(text, lang)
+    doc, idx = _tokenize(nlp, text)
+    doc.user_data[_SENTENCES] = spans
+    _set_sent_starts(doc, idx, spans)
+    for name, proc in nlp.pipeline:
+        if name != "readout_sentences":  # stamped above, from the original text
+            doc = proc(doc)
+    return _parsed(text, doc, spans, idx)
 
 
-def parsed_from_doc(doc: "Doc") -> Parsed:
+def parsed_from_doc(doc: "Doc", text: str | None = None) -> Parsed:
+    """The :class:`Parsed` of a document the pipeline made (``text`` is ``doc.text``, if known)."""
     from spacy.attrs import IDX, IS_SPACE, ORTH
     from spacy.tokens import Doc
 
-    spans = doc.user_data.get("readout_diff.sentences", ())
-    text = doc.text
+    spans = doc.user_data.get(_SENTENCES, ())
+    text = doc.text if text is None else text
     if len(doc):
         arr = doc.to_array([IDX, IS_SPACE, ORTH])
         idx = arr[:, 0].astype(np.int64)
@@ -116,6 +137,10 @@ def parsed_from_doc(doc: "Doc") -> Parsed:
             idx = idx[keep]
     else:
         idx = np.zeros(0, np.int64)
+    return _parsed(text, doc, tuple(spans), idx)
+
+
+def _parsed(text: str, doc: "Doc", spans, idx: np.ndarray) -> Parsed:
     starts = np.array([s for s, _ in spans], dtype=np.int64)
     ends = np.array([e for _, e in spans], dtype=np.int64)
     sent = np.searchsorted(starts, idx, side="right") - 1
@@ -124,6 +149,32 @@ def parsed_from_doc(doc: "Doc") -> Parsed:
     lo = np.searchsorted(idx, starts, side="left")
     hi = np.searchsorted(idx, ends, side="left")
     return Parsed(text, doc, tuple(spans), idx, token_sent, tuple(zip(lo.tolist(), hi.tolist())))
+
+
+def _tokenize(nlp: "Language", text: str) -> tuple["Doc", np.ndarray]:
+    """The pipeline's tokens of ``text`` without white-space tokens, and their offsets in it."""
+    from spacy.attrs import IDX, NORM
+    from spacy.tokenizer import Tokenizer
+
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):  # another tokenizer (Chinese): the plain way
+        p = parsed_from_doc(nlp.make_doc(text), text)
+        return p.doc, p.token_idx
+    spaced, back = single_spaced(text)
+    if back is not None and may_cross_special_case(tokenizer, spaced, back[0][1:]):
+        p = parsed_from_doc(nlp.make_doc(text), text)  # rare: see may_cross_special_case
+        return p.doc, p.token_idx
+    doc = nlp.make_doc(spaced)
+    idx = doc.to_array(IDX).astype(np.int64).reshape(-1)
+    if back is None or not len(doc):
+        return doc, idx
+    starts, removed = back
+    idx = idx + removed[np.searchsorted(starts, idx, side="right") - 1]
+    # Such a text used to be rebuilt from its words, which keeps the lexemes' NORM only; the
+    # tokenizer's exceptions set some per token ("Jan." → "January"). NORM 0 on a token means
+    # "the lexeme's": results stay what they were.
+    doc.from_array([NORM], np.zeros((len(doc), 1), dtype=np.uint64))
+    return doc, idx
 
 
 # -- normalisation --------------------------------------------------------------------------------
@@ -175,19 +226,27 @@ def _install_norms(nlp: "Language", norm: Callable[[str], str]) -> None:
 
 def _stamp_sentences(doc: "Doc", lang: str) -> "Doc":
     """Store sentence spans in ``doc.user_data`` and set SENT_START so ``doc.sents`` works."""
-    from spacy.attrs import IDX, SENT_START
+    from spacy.attrs import IDX
 
     spans = split_sentences(doc.text, lang)
-    doc.user_data["readout_diff.sentences"] = spans
+    doc.user_data[_SENTENCES] = spans
     if len(doc):
-        idx = doc.to_array([IDX]).astype(np.int64).reshape(-1)
-        flags = np.full(len(doc), -1, dtype=np.int64)
-        first = np.searchsorted(idx, np.array([s for s, _ in spans], dtype=np.int64))
-        first = first[first < len(doc)]
-        flags[first] = 1
-        flags[0] = 1
-        doc.from_array([SENT_START], flags.reshape(-1, 1).astype("uint64"))
+        _set_sent_starts(doc, doc.to_array([IDX]).astype(np.int64).reshape(-1), spans)
     return doc
+
+
+def _set_sent_starts(doc: "Doc", idx: np.ndarray, spans) -> None:
+    """SENT_START on the first token of each span (``idx``: token offsets in the spans' text)."""
+    from spacy.attrs import SENT_START
+
+    if not len(doc):
+        return
+    flags = np.full(len(doc), -1, dtype=np.int64)
+    first = np.searchsorted(idx, np.array([s for s, _ in spans], dtype=np.int64))
+    first = first[first < len(doc)]
+    flags[first] = 1
+    flags[0] = 1
+    doc.from_array([SENT_START], flags.reshape(-1, 1).astype("uint64"))
 
 
 def _sentences_en(doc: "Doc") -> "Doc":
@@ -201,12 +260,73 @@ def _build_english() -> "Language":
     from spacy.lookups import load_lookups
 
     nlp = spacy.blank("en")
-    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-    _install_norms(nlp, normalizer(table.get))
+    nlp.max_length = _MAX_LENGTH
+    lemmas = _lemma_lookup("en")
+    if lemmas is None:  # no cache and no direct read: spaCy's own loader (and its errors)
+        lemmas = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup").get
+    _install_norms(nlp, normalizer(lemmas))
     if not Language.has_factory("readout_sentences_en"):
         Language.component("readout_sentences_en", func=_sentences_en)
     nlp.add_pipe("readout_sentences_en", name="readout_sentences")
     return nlp
+
+
+def _lemma_lookup(lang: str) -> Callable[[str], str | None] | None:
+    """``get`` of spacy-lookups-data's ``lemma_lookup`` table for ``lang``, as a plain dict.
+
+    spaCy's ``load_lookups`` reads the gzipped JSON through its registry and rehashes every key
+    (about 0.1 s per process, a third of building the pipeline). The same table is kept as a
+    ``marshal`` file (data only: loading it runs no code) in the per-user cache folder of
+    :func:`readout_diff.chinese.jieba_cache_dir`, named by the data package's and Python's
+    versions, written atomically; any failure (no writable folder, a damaged file) falls back
+    to reading the JSON, and that to ``None`` (the caller uses spaCy's loader). Look-ups are the
+    table's: its keys are the same strings, hashed.
+    """
+    import marshal
+    import sys
+
+    try:
+        import spacy_lookups_data
+
+        source = getattr(spacy_lookups_data, lang)["lemma_lookup"]
+        version = spacy_lookups_data.__version__
+    except (ImportError, AttributeError, KeyError, TypeError):
+        return None
+    from .chinese import jieba_cache_dir
+
+    folder = jieba_cache_dir()
+    name = f"lemma_lookup-{lang}-{version}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+    if folder is not None:
+        try:
+            with open(folder / name, "rb") as f:
+                data = marshal.load(f)
+            if isinstance(data, dict):
+                return data.get
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # not written yet, or damaged: rebuilt below
+    try:
+        from spacy.util import load_language_data
+
+        data = load_language_data(source)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        return None
+    if folder is not None:
+        import os
+        import tempfile
+
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lemma-")
+            with os.fdopen(fd, "wb") as f:
+                marshal.dump(data, f)
+            os.replace(tmp, folder / name)
+        except OSError:  # read-only or full: run without the cache
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
+    return data.get
 
 
 def _sentences_zh(doc: "Doc") -> "Doc":
@@ -223,6 +343,7 @@ def _build_chinese() -> "Language":
     from .chinese import chinese_norm, make_tokenizer
 
     nlp = spacy.blank("zh")
+    nlp.max_length = _MAX_LENGTH
     nlp.tokenizer = make_tokenizer(nlp.vocab)
     _install_norms(nlp, chinese_norm)
     if not Language.has_factory("readout_sentences_zh"):

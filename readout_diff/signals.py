@@ -11,8 +11,9 @@ runs inside :func:`readout_diff.analyze` and :func:`compare_signals` inside
 :mod:`readout_diff.nlp`) are turned into *units*: normalised words without punctuation,
 articles and possessives, accents folded — or, for scripts written without spaces (Chinese), the
 single characters of the normalised text, so matching does not depend on how a segmenter cut the
-words. Lexicon phrases become units the same way, and one ``PhraseMatcher`` on a ``Doc`` of units
-finds every phrase of every kind in one pass in spaCy's compiled code.
+words. Lexicon phrases become units the same way, and one index of all phrases (units as string
+hashes, windows compared by rolling hash in array operations: what a ``PhraseMatcher`` on a
+``Doc`` of units finds) gives every phrase of every kind in one pass.
 
 Rules (``docs/signals.md`` has the examples):
 
@@ -38,6 +39,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
+from .arrays import in_sorted
 from .codebook import Codebook
 from .formulas import Lexicon
 from .nlp import Parsed, get_pipeline
@@ -94,50 +96,121 @@ def _fold(s: str) -> str:
 class _Units:
     """A readout (or a phrase) as matching units, with the way back to the text."""
 
-    words: list[str]
+    hashes: np.ndarray  # the unit strings' hashes in the vocabulary's StringStore (ORTH)
     start: np.ndarray  # character offset of each unit in the text
     end: np.ndarray
     sent: np.ndarray  # sentence of each unit (-1 outside sentences)
 
 
-def _units(doc: "Doc", parsed: Parsed | None, chars: bool, drop: frozenset[str]) -> _Units:
+def _units(doc: "Doc", parsed: Parsed | None, chars: bool, drop: frozenset[str],
+           known: dict[int, object] | None = None) -> _Units:
     """Units of ``doc``; with ``parsed`` (the readout's parse) offsets are into its text.
 
     Folding runs once per distinct normalised word, selection on NumPy arrays: Python work
     grows with the vocabulary of the readout, not with its length (character mode aside).
+    ``known`` caches, per NORM hash, the unit's hash (``None`` for a word that is no unit; in
+    character mode the folded word), across the readouts of one :class:`SignalMatcher`.
     """
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, NORM
 
     if not len(doc):
         empty = np.zeros(0, np.int64)
-        return _Units([], empty, empty, empty)
+        return _Units(np.zeros(0, np.uint64), empty, empty, empty)
     arr = doc.to_array([NORM, IS_PUNCT, IS_SPACE, LENGTH, IDX]).astype(np.int64)
     norms = doc.to_array([NORM]).astype(np.uint64).reshape(-1)
     idx = parsed.token_idx if parsed is not None else arr[:, 4]
     sent = parsed.token_sent if parsed is not None else np.zeros(len(doc), np.int64)
     keep = (arr[:, 1] == 0) & (arr[:, 2] == 0)
     strings = doc.vocab.strings
-    folded = {h: _fold(strings[h]) for h in set(norms[keep].tolist())}
+    known = {} if known is None else known
+    distinct = np.unique(norms[keep]).tolist()
+    for h in distinct:
+        if h not in known:
+            f = _fold(strings[h])
+            if chars:
+                known[h] = f
+            else:
+                good = f and f not in drop and any(ch.isalnum() for ch in f)
+                known[h] = strings.add(f) if good else None
     if not chars:
-        good = [h for h, f in folded.items()
-                if f and f not in drop and any(ch.isalnum() for ch in f)]
-        sel = np.flatnonzero(keep & np.isin(norms, np.array(good, dtype=np.uint64)))
-        return _Units([folded[h] for h in norms[sel].tolist()], idx[sel].astype(np.int64),
-                      (idx[sel] + arr[sel, 3]).astype(np.int64), sent[sel].astype(np.int64))
-    words: list[str] = []
+        good_norms = [h for h in distinct if known[h] is not None]
+        sorted_norms = np.array(good_norms, dtype=np.uint64)
+        unit_of = np.array([known[h] for h in good_norms], dtype=np.uint64)
+        sel = np.flatnonzero(keep & in_sorted(norms, sorted_norms))
+        return _Units(unit_of[np.searchsorted(sorted_norms, norms[sel])],
+                      idx[sel].astype(np.int64), (idx[sel] + arr[sel, 3]).astype(np.int64),
+                      sent[sel].astype(np.int64))
+    words: list[int] = []
     start: list[int] = []
     end: list[int] = []
     sents: list[int] = []
     for i in np.flatnonzero(keep).tolist():
         at, n, s = int(idx[i]), int(arr[i, 3]), int(sent[i])
-        for k, ch in enumerate(folded[int(norms[i])]):
+        for k, ch in enumerate(known[int(norms[i])] or ""):  # type: ignore[arg-type]
             if ch.isalnum():
-                words.append(ch)
+                words.append(strings.add(ch))
                 start.append(at + min(k, n - 1))
                 end.append(at + min(k + 1, n))
                 sents.append(s)
-    return _Units(words, np.array(start, np.int64), np.array(end, np.int64),
+    return _Units(np.array(words, np.uint64), np.array(start, np.int64), np.array(end, np.int64),
                   np.array(sents, np.int64))
+
+
+class _PhraseIndex:
+    """Every occurrence of every phrase (a sequence of unit hashes) in a readout's units: what
+    spaCy's ``PhraseMatcher`` on ``ORTH`` finds, without building a ``Doc`` of the units for
+    each readout. Windows of each phrase length get a rolling hash in one array operation per
+    length; the few that equal a phrase's are compared exactly."""
+
+    _MUL = 0x100000001B3
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[int, ...], list[str]] = {}  # phrase -> its keys, each once
+        self._by_len: dict[int, tuple[np.ndarray, dict[int, list[tuple[int, ...]]]]] | None = None
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add(self, key: str, phrases: Iterable[np.ndarray]) -> None:
+        for p in phrases:
+            keys = self._keys.setdefault(tuple(p.tolist()), [])
+            if key not in keys:
+                keys.append(key)
+        self._by_len = None
+
+    @classmethod
+    def _roll(cls, seq: tuple[int, ...]) -> int:
+        acc = 0
+        for x in seq:
+            acc = (acc * cls._MUL + x) & 0xFFFFFFFFFFFFFFFF
+        return acc
+
+    def __call__(self, units: np.ndarray) -> list[tuple[str, int, int]]:
+        """(key, start, end) of every occurrence, as the PhraseMatcher would give them."""
+        if self._by_len is None:
+            by_len: dict[int, dict[int, list[tuple[int, ...]]]] = defaultdict(dict)
+            for seq in self._keys:
+                by_len[len(seq)].setdefault(self._roll(seq), []).append(seq)
+            self._by_len = {n: (np.array(sorted(d), dtype=np.uint64), d) for n, d in by_len.items()}
+        out: list[tuple[str, int, int]] = []
+        n = len(units)
+        acc = np.zeros(n + 1, dtype=np.uint64)
+        mul = np.uint64(self._MUL)
+        with np.errstate(over="ignore"):
+            for length in range(1, max(self._by_len, default=0) + 1):
+                if length > n:
+                    break
+                acc = acc[:n - length + 1] * mul + units[length - 1:]
+                if length not in self._by_len:
+                    continue
+                keys, table = self._by_len[length]
+                found = np.flatnonzero(in_sorted(acc, keys))
+                for i, key in zip(found.tolist(), acc[found].tolist()):
+                    window = (key,) if length == 1 else tuple(units[i:i + length].tolist())
+                    for seq in table[key]:
+                        if seq == window:  # (one unit: its hash is the key itself)
+                            out.extend((k, i, i + length) for k in self._keys[seq])
+        return out
 
 
 @dataclass(frozen=True)
@@ -156,8 +229,6 @@ class SignalMatcher:
     """
 
     def __init__(self, lexicon: Lexicon, codebook: Codebook, nlp: "Language", lang: str) -> None:
-        from spacy.matcher import PhraseMatcher
-
         self.lexicon = lexicon
         self.lang = lang
         self.nlp = nlp
@@ -165,7 +236,9 @@ class SignalMatcher:
         self.scale = CHARS_PER_WORD if self.chars else 1  # units per lexicon "word"
         self.drop = frozenset() if self.chars else frozenset(
             _fold(t.norm_) for w in _DROP_EN for t in nlp.make_doc(w))
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.matcher = _PhraseIndex()
+        self._known: dict[int, object] = {}  # NORM hash -> unit (see _units)
+        self._keys: dict[str, tuple[str, str]] = {}  # match key -> (role, key)
         self.actor_side = {a.name: a.side for a in codebook.actors}
         self.group_count: dict[str, int] = {}
         self.templates = lexicon.initiative.get(lang, ())
@@ -206,35 +279,27 @@ class SignalMatcher:
         return cached[1]
 
     def units(self, doc: "Doc", parsed: Parsed | None = None) -> _Units:
-        return _units(doc, parsed, self.chars, self.drop)
+        return _units(doc, parsed, self.chars, self.drop, self._known)
 
     def _add(self, key: str, phrases: Iterable[str]) -> None:
-        from spacy.tokens import Doc
-
-        docs = []
-        for p in phrases:
-            u = self.units(self.nlp.make_doc(p))
-            if u.words:
-                docs.append(Doc(self.nlp.vocab, words=u.words))
-        if docs:
-            self.matcher.add(key, docs)
+        units = [self.units(self.nlp.make_doc(p)).hashes for p in phrases]
+        self.matcher.add(key, [u for u in units if len(u)])
 
     def hits(self, parsed: Parsed) -> tuple[_Units, list[_Hit]]:
         """Units of the readout and every lexicon hit inside one sentence, in text order."""
-        from spacy.tokens import Doc
-
         units = self.units(parsed.doc, parsed)
-        if not units.words:
+        if not len(units.hashes):
             return units, []
-        doc = Doc(self.nlp.vocab, words=units.words)
-        strings = self.nlp.vocab.strings
+        keys = self._keys
         out = []
-        for match_id, s, e in self.matcher(doc):
+        for match_key, s, e in self.matcher(units.hashes):
             sent = int(units.sent[s])
             if sent < 0 or units.sent[e - 1] != sent:
                 continue
-            role, key = strings[match_id].split("|", 1)
-            out.append(_Hit(role, key, s, e, sent))
+            role_key = keys.get(match_key)
+            if role_key is None:
+                role_key = keys[match_key] = tuple(match_key.split("|", 1))
+            out.append(_Hit(*role_key, s, e, sent))
         out.sort(key=lambda h: (h.start, -h.end, h.role, h.key))
         return units, out
 

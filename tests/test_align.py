@@ -48,3 +48,34 @@ def test_medium_case_fast_equals_dense():
     y = " ".join(base[(i * 5) % 6] for i in range(45))
     fa, fb = features_for(analyze(x)), features_for(analyze(y))
     assert align_mod.align_features(fa, fb) == links_from_dense(dense_scores(fa, fb), fa, fb)
+
+
+def test_tfidf_equals_scikit_learn_to_the_last_bit():
+    """The hand-written TF-IDF repeats TfidfTransformer(sublinear_tf=True) exactly."""
+    import numpy as np
+    import pytest
+    from scipy import sparse
+
+    text = pytest.importorskip("sklearn.feature_extraction.text")
+    rng = np.random.default_rng(7)
+
+    def content(n, width):
+        rows = [i for i in range(n) for _ in range(int(rng.integers(0, 30)))]
+        cols = rng.integers(0, width, len(rows))
+        m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, align_mod._HASH_DIM))
+        m.sum_duplicates()
+        return m
+
+    for trial in range(40):
+        width = 40 if trial % 2 else align_mod._HASH_DIM  # repeated words, or nearly none
+        ca, cb = content(int(rng.integers(1, 25)), width), content(int(rng.integers(1, 25)), width)
+        fa = align_mod.SentenceFeatures(ca, ("",) * ca.shape[0], (), (), (), (), (), ())
+        fb = align_mod.SentenceFeatures(cb, ("",) * cb.shape[0], (), (), (), (), (), ())
+        xa, xb = align_mod._tfidf(fa, fb)
+        both = sparse.vstack([ca, cb]).tocsc()
+        compact = both[:, np.flatnonzero(np.diff(both.indptr))].tocsr()
+        ref = text.TfidfTransformer(sublinear_tf=True).fit_transform(compact).tocsr()
+        got = sparse.vstack([xa, xb]).tocsr()
+        assert got.shape == ref.shape
+        assert (got.indptr == ref.indptr).all() and (got.indices == ref.indices).all()
+        assert (got.data == ref.data).all()

@@ -1,0 +1,164 @@
+"""Time and peak memory of analyze() and compare() from 10 to 5,000 sentences per readout.
+
+    PYTHONPATH=$PWD python benchmarks/scaling.py [--sizes 10 100 1000 5000] [--seed 0] [--json]
+                                                 [--check-dense N]
+
+Each size runs in a fresh process (so peak RSS is that size's alone): two readouts of about N
+sentences each, made of real White House paragraphs (``../shared/data/wh-readouts``; half of
+b's paragraphs are a's, as two accounts of one event repeat each other) or seeded synthetic
+sentences when the folder is absent. Measured after a warm-up compare (pipeline and matchers
+built):
+
+- wall and CPU seconds of ``analyze(a)`` and ``compare(a, b)``, and of the floor:
+  ``spacy.blank("en")`` tokenizing both texts (a fresh pipeline, as compare's was);
+- peak RSS of the process (``ru_maxrss``, includes spaCy and the pipeline) and the growth of
+  the peak over the warm process;
+- peak traced allocation during compare (``tracemalloc``, a separate run: it slows Python);
+- the alignment's work: sentence pairs scored by rapidfuzz after exact pruning, out of n×m,
+  the largest score block (rows × columns of side b), and the links kept.
+
+``--check-dense N``: also compare, up to N sentences, the blocked alignment with the plain
+all-pairs reference (``align.dense_scores``) and report whether the links are equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _texts import ROOT, long_pair  # noqa: E402
+from throughput import machine  # noqa: E402
+
+TARGET_S, TARGET_MB = 5.0, 1024
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def one(n: int, seed: int, check_dense: int) -> dict:
+    """Measure one size in this process (called in a fresh subprocess by :func:`main`)."""
+    import readout_diff.align as align_mod
+    from readout_diff import analyze, compare
+
+    a, b, source = long_pair(n, seed)
+    compare("Xi and Biden discussed trade. They agreed to meet.",
+            "The leaders discussed trade and fentanyl.")  # warm: pipeline, matchers
+    rss_warm = _rss_mb()
+
+    # Count the alignment's work through its one rapidfuzz call site.
+    calls = {"pairs": 0}
+    fuzz_fn = align_mod._fuzz_pairs
+
+    def counting(strings_a, strings_b, i, j):
+        calls["pairs"] += len(i)
+        return fuzz_fn(strings_a, strings_b, i, j)
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    an = analyze(a)
+    t_an, c_an = time.perf_counter() - t0, time.process_time() - c0
+    align_mod._fuzz_pairs = counting
+    try:
+        t0, c0 = time.perf_counter(), time.process_time()
+        comp = compare(a, b)
+        t_cmp, c_cmp = time.perf_counter() - t0, time.process_time() - c0
+    finally:
+        align_mod._fuzz_pairs = fuzz_fn
+    rss_peak = _rss_mb()
+    import spacy
+
+    blank = spacy.blank("en")
+    blank.max_length = 10**8
+    blank("warm up")
+    t0, c0 = time.perf_counter(), time.process_time()
+    blank(a)
+    blank(b)
+    t_floor, c_floor = time.perf_counter() - t0, time.process_time() - c0
+    tracemalloc.start()
+    compare(a, b)
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    na, nb = comp.a.n_sentences, comp.b.n_sentences
+    block = align_mod._block_rows(nb)
+    out = {
+        "n": n, "source": source, "sentences": [na, nb], "words": [len(a.split()), len(b.split())],
+        "analyze_s": t_an, "analyze_cpu_s": c_an, "compare_s": t_cmp, "compare_cpu_s": c_cmp,
+        "floor_s": t_floor, "floor_cpu_s": c_floor, "rss_peak_mb": rss_peak, "rss_growth_mb": rss_peak - rss_warm,
+        "traced_peak_mb": traced_peak / 2**20,
+        "pairs": na * nb, "fuzz_calls": calls["pairs"],
+        "block": [min(block, na), nb], "links": len(comp.alignment.links),
+        "analyze_sentences": an.n_sentences,
+    }
+    if check_dense and max(na, nb) <= check_dense:
+        from readout_diff.align import align_features, dense_scores, features_for, links_from_dense
+
+        fa, fb = features_for(comp.a), features_for(comp.b)
+        out["dense_equal"] = align_features(fa, fb) == links_from_dense(dense_scores(fa, fb), fa, fb)
+    return out
+
+
+def print_table(rows: list[dict], info: dict) -> None:
+    m = info["machine"]
+    print(f"{rows[0]['source'] if rows else ''}; python {m['python']}, {m['cores']} cores, "
+          f"load {m['load_1min']:.1f}, commit {m['commit']}\n")
+    print(f"{'sentences':>11} {'words':>13} {'analyze s':>10} {'compare s':>10} {'CPU s':>7} "
+          f"{'floor CPU':>9} "
+          f"{'RSS MB':>7} {'+RSS':>6} {'traced':>7} {'scored pairs':>18} {'block':>11} {'links':>6}")
+    for r in rows:
+        na, nb = r["sentences"]
+        share = r["fuzz_calls"] / r["pairs"] if r["pairs"] else 0.0
+        dense = {True: " dense=ok", False: " dense=DIFF"}.get(r.get("dense_equal"), "")
+        print(f"{na:>5}×{nb:<5} {r['words'][0]:>6}+{r['words'][1]:<6} {r['analyze_s']:>10.3f} "
+              f"{r['compare_s']:>10.3f} {r['compare_cpu_s']:>7.3f} {r['floor_cpu_s']:>9.3f} "
+              f"{r['rss_peak_mb']:>7.0f} "
+              f"{r['rss_growth_mb']:>6.0f} {r['traced_peak_mb']:>7.1f} "
+              f"{r['fuzz_calls']:>9,} {share:>7.2%} {r['block'][0]:>4}×{r['block'][1]:<6} "
+              f"{r['links']:>6}{dense}")
+    big = [r for r in rows if min(r["sentences"]) >= 4000]
+    for r in big:
+        ok = r["compare_s"] <= TARGET_S and r["rss_peak_mb"] <= TARGET_MB
+        print(f"\n{r['sentences'][0]}×{r['sentences'][1]}: compare {r['compare_s']:.2f} s "
+              f"(target ≤ {TARGET_S:.0f} s), peak RSS {r['rss_peak_mb']:.0f} MB "
+              f"(target ≤ {TARGET_MB} MB): {'met' if ok else 'NOT met'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 5000])
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--check-dense", type=int, default=0, metavar="N")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: one size, JSON out
+    args = ap.parse_args(argv)
+    if args.one is not None:
+        print(json.dumps(one(args.one, args.seed, args.check_dense)))
+        return 0
+    rows = []
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    for n in args.sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--seed", str(args.seed),
+                              "--check-dense", str(args.check_dense)],
+                             capture_output=True, text=True, env=env)
+        if out.returncode != 0:
+            sys.stderr.write(out.stderr)
+            return out.returncode
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    info = {"machine": machine()}
+    if args.json:
+        print(json.dumps({**info, "sizes": rows}, indent=2))
+    else:
+        print_table(rows, info)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,161 @@
+"""Tokenizing a text without its white-space tokens, at the cost of tokenizing it.
+
+spaCy makes every white-space run other than one plain space a token ("\\n" in hard-wrapped
+text, the second of two spaces), and phrase matchers cannot skip them, so :mod:`readout_diff.nlp`
+needs documents without them. Rebuilding a ``Doc`` from its remaining words costs per-token
+Python; instead :func:`single_spaced` makes each such run one space (its tokenizer cuts text
+at white space and tokenizes the pieces between on their own, so the tokens are the same, minus
+the white-space ones) and gives the way back to the original offsets.
+
+One thing can tell the two apart: the special cases that spaCy's tokenizer matches over tokens
+(emoticons such as ``":)"``). :func:`may_cross_special_case` finds, before tokenizing, the texts
+where that may happen (a few real readouts: a line ending in ``":"`` followed by a numbered
+item): :func:`readout_diff.nlp.parse` tokenizes those the plain way.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .arrays import in_sorted
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokenizer import Tokenizer
+
+__all__ = ["may_cross_special_case", "single_spaced"]
+
+
+def single_spaced(text: str) -> tuple[str, tuple[np.ndarray, np.ndarray] | None]:
+    """``text`` with each white-space run that would be a token made one space (dropped at the
+    start), and the way back: (start of each piece in the new text, characters removed before it).
+    ``None`` when there is nothing to change.
+
+    spaCy's tokenizer makes a token of every white-space run (``str.isspace``) except a single
+    plain space after a word: a run of two or more characters, one that is not a plain space,
+    or any run at the very start. The runs are found on the text's code points, in arrays.
+    """
+    if not text:
+        return text, None
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = _space_table()
+    space = table[np.minimum(points, len(table) - 1)]
+    edges = np.diff(space.view(np.int8), prepend=0, append=0)
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    odd = (ends - starts >= 2) | (points[starts] != 32) | (starts == 0)
+    starts, ends = starts[odd], ends[odd]
+    if not len(starts):
+        return text, None
+    # Each run becomes one space (the leading one goes); the piece after it starts at end - removed.
+    removed = np.cumsum(np.where(starts == 0, ends, ends - starts - 1))
+    keep = _mask(len(points), starts, ends)
+    out = points.copy()
+    out[starts[starts > 0]] = 32
+    spaced = out[keep].tobytes().decode("utf-32-le", "surrogatepass")
+    return spaced, (np.concatenate([[0], ends - removed]).astype(np.int64),
+                    np.concatenate([[0], removed]).astype(np.int64))
+
+
+def _mask(n: int, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Characters kept: all but each run after its first character (all of a leading run)."""
+    dropped_from = np.bincount(starts + (starts > 0), minlength=n + 1)
+    return np.cumsum(dropped_from[:-1] - np.bincount(ends, minlength=n + 1)[:-1]) == 0
+
+
+_SPACE_TABLE: np.ndarray | None = None
+
+
+def _space_table() -> np.ndarray:
+    """``str.isspace`` of every code point up to U+3000, the last white-space character."""
+    global _SPACE_TABLE
+    if _SPACE_TABLE is None:
+        _SPACE_TABLE = np.array([chr(c).isspace() for c in range(0x3002)], dtype=bool)
+    return _SPACE_TABLE
+
+
+def may_cross_special_case(tokenizer: "Tokenizer", spaced: str, gaps: np.ndarray) -> bool:
+    """Whether a special case of ``tokenizer`` may match over one of the ``gaps`` of ``spaced``
+    (offsets just after a single space that stands for a white-space token of the original).
+
+    spaCy's tokenizer runs a matcher for the special cases with affixes or spaces (see
+    ``Tokenizer.add_special_case``) over the affix pieces of the text (``":"``, ``")"``), also
+    over single spaces; a match spanning a space is never applied but can shadow an overlapping
+    one that is. In the original text a white-space token stood in the way. Such a match needs
+    the pieces of a case before and after the gap, each next to the other or one space apart:
+    the test looks for exactly that in the text (a superset of the token matches, so the answer
+    "no" is sure), first by the characters on either side of each gap, in one array operation.
+    """
+    cases = _special_cases(tokenizer)
+    if cases is None:
+        return True
+    keys, splits, reach = cases
+    gaps = gaps[(gaps >= 2) & (gaps < len(spaced))]
+    if not len(gaps) or not len(keys):
+        return False
+    points = np.frombuffer(spaced.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    near = gaps[in_sorted(_char_keys(points[gaps - 2], points[gaps]), keys)]
+    for g in near.tolist():
+        before, after = spaced[max(0, g - 1 - reach):g - 1], spaced[g:g + reach]
+        for left, right in _patterns(splits, (ord(spaced[g - 2]), ord(spaced[g]))):
+            if left.search(before) and right.match(after):
+                return True
+    return False
+
+
+def _patterns(splits: dict, key: tuple[int, int]) -> list[tuple[re.Pattern, re.Pattern]]:
+    """The regexes of the case splits meeting at ``key``, compiled on first use (most never are)."""
+    found = splits[key]
+    if found and not isinstance(found[0][0], re.Pattern):
+        found[:] = [(re.compile(" ?".join(map(re.escape, left)) + r"\Z"),
+                     re.compile(" ?".join(map(re.escape, right)))) for left, right in found]
+    return found
+
+
+def _char_keys(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    return left * np.uint64(0x110000) + right
+
+
+_SPECIAL_CASES: dict[int, tuple[int, object]] = {}
+
+
+def _special_cases(tokenizer: "Tokenizer"):
+    """For each pair of characters that can meet at a gap, the ways a case's pieces can lie
+    across it: (sorted char-pair keys, {(last char, first char): [(pieces before the gap, pieces
+    after it)]} (regexes once :func:`_patterns` has needed them), the most characters a case
+    spans), or ``None`` when a case has a white-space piece among others (then no
+    single-spacing is safe). Cached per tokenizer."""
+    from spacy.tokenizer import Tokenizer
+
+    rules = tokenizer.rules
+    cached = _SPECIAL_CASES.get(id(tokenizer))
+    if cached is not None and cached[0] == len(rules):
+        return cached[1]
+    t = tokenizer
+    plain = Tokenizer(t.vocab, rules={}, prefix_search=t.prefix_search,
+                      suffix_search=t.suffix_search, infix_finditer=t.infix_finditer,
+                      token_match=t.token_match, url_match=t.url_match,
+                      faster_heuristics=t.faster_heuristics)
+    splits: dict[tuple[int, int], list] = {}
+    result = None
+    reach = 0
+    for string in rules:
+        if not (not t.faster_heuristics or t.find_prefix(string) or t.find_infix(string)
+                or t.find_suffix(string) or " " in string):
+            continue  # not in the tokenizer's matcher (the test of Tokenizer.add_special_case)
+        pieces = [x.text for x in plain(string)]
+        if len(pieces) < 2:
+            continue  # cannot span a gap (a lone white-space case matches dropped tokens only)
+        if any(p.isspace() for p in pieces):
+            break
+        reach = max(reach, len(string) + len(pieces))
+        for k in range(1, len(pieces)):
+            key = (ord(pieces[k - 1][-1]), ord(pieces[k][0]))
+            splits.setdefault(key, []).append((pieces[:k], pieces[k:]))  # compiled by _patterns
+    else:
+        keys = np.unique(_char_keys(np.array([a for a, _ in splits], dtype=np.uint64),
+                                    np.array([b for _, b in splits], dtype=np.uint64)))
+        result = (keys, splits, reach)
+    _SPECIAL_CASES[id(tokenizer)] = (len(rules), result)
+    return result
