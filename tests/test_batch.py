@@ -409,7 +409,8 @@ def _once_lines(path: Path, n: int, action):
 
 
 def test_a_killed_worker_process_is_replaced_and_no_pair_is_lost(tmp_path):
-    import psutil
+    psutil = pytest.importorskip("psutil", reason="psutil (installed with the dask extra) "
+                                                  "finds the worker processes")
 
     root = _corpus(tmp_path / "c", 16, repeat=10)
     out = tmp_path / "r.jsonl"
