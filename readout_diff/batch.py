@@ -77,6 +77,8 @@ def compare_many(
 ) -> Iterator[PairResult]:
     """Compare many pairs of readout files in parallel; yield each result as it finishes.
 
+    Parameters are checked when it is called; workers start when the first result is asked for.
+
     ``pairs`` holds :class:`~readout_diff.pairing.Pair` values or ``(a, b)`` path tuples (their
     id is then their position, ``"000000"``, ``"000001"``, ...). ``engine`` is ``"local"``
     (``workers`` processes, default: the cores) or ``"dask"`` (a cluster at ``scheduler``, or a
@@ -96,13 +98,18 @@ def compare_many(
                                      chunk_size)
     if isinstance(engine, Engine):
         _check_open_engine(engine, codebook, lang, workers, scheduler)
-        if todo:
-            yield from _drive(engine, todo, chunk_size, stop)
-        return
+        return _drive(engine, todo, chunk_size, stop)
     settings = TaskSettings.make(codebook, lang)
-    if not todo:
+    check_engine(engine, workers=workers, scheduler=scheduler)
+    return _run_on_new_engine(engine, workers, scheduler, settings, todo, chunk_size, stop)
+
+
+def _run_on_new_engine(name: str, workers: int | None, scheduler: str | None,
+                       settings: TaskSettings, todo: list[Pair], chunk_size: int | None,
+                       stop: threading.Event | None) -> Iterator[PairResult]:
+    if not todo:  # no engine is started for nothing
         return
-    eng = open_engine(engine, workers=workers, scheduler=scheduler, settings=settings)
+    eng = open_engine(name, workers=workers, scheduler=scheduler, settings=settings)
     finished = False
     try:
         yield from _drive(eng, todo, chunk_size, stop)

@@ -26,6 +26,7 @@ without an ``id``, or two pairs with one ``id`` stop the batch before any work, 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 from dataclasses import dataclass
@@ -192,7 +193,7 @@ def _manifest(path: Path) -> Iterator[Pair]:
 
 
 def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in _COLUMNS[:3] if c not in (reader.fieldnames or ())]
     if missing:
         raise InputError(path, f"the manifest's header must name the columns id, a, b; "

@@ -318,14 +318,19 @@ def test_compare_many_yields_every_pair_once(tmp_path):
 
 
 def test_compare_many_validates_its_parameters(tmp_path):
+    # Checked when called, before any worker starts.
     with pytest.raises(ParameterError, match="'engine' parameter.*one of"):
-        list(compare_many([("a.txt", "b.txt")], engine="spark"))
+        compare_many([("a.txt", "b.txt")], engine="spark")
     with pytest.raises(ParameterError, match="'workers' parameter"):
-        list(compare_many([("a.txt", "b.txt")], workers=0))
+        compare_many([("a.txt", "b.txt")], workers=0)
     with pytest.raises(ParameterError, match="'pairs' parameter"):
-        list(compare_many(["just-one-path"]))
+        compare_many(["just-one-path"])
     with pytest.raises(ParameterError, match="'scheduler' parameter"):
-        list(compare_many([("a.txt", "b.txt")], scheduler="tcp://127.0.0.1:1"))
+        compare_many([("a.txt", "b.txt")], scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(ParameterError, match="'chunk_size' parameter"):
+        compare_many([("a.txt", "b.txt")], chunk_size=0)
+    with pytest.raises(ParameterError, match="'lang' parameter"):
+        compare_many([("a.txt", "b.txt")], lang="fr")
     assert list(compare_many([])) == []
 
 
@@ -403,7 +408,8 @@ def _once_lines(path: Path, n: int, action):
 
 
 def test_a_killed_worker_process_is_replaced_and_no_pair_is_lost(tmp_path):
-    import psutil
+    psutil = pytest.importorskip("psutil", reason="psutil (installed with the dask extra) "
+                                                  "finds the worker processes")
 
     root = _corpus(tmp_path / "c", 16, repeat=10)
     out = tmp_path / "r.jsonl"
