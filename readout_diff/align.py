@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .arrays import in_sorted
+from .arrays import in_sorted, unique_sorted
 from .errors import ParameterError
 from .model import Alignment, Analysis, Link
 
@@ -447,7 +447,8 @@ class _Cosine:
         self.fa, self.fb = fa, fb
         data, cols, indptr, width = _tfidf_arrays(fa, fb)
         split = int(indptr[fa.n])
-        shared = np.intersect1d(cols[:split], cols[split:])  # ascending, as scipy adds them
+        in_a, in_b = unique_sorted(cols[:split]), unique_sorted(cols[split:])
+        shared = in_a[in_sorted(in_a, in_b)]  # ascending, as scipy adds them
         self.dense = _block_rows(fb.n) * fb.n * max(len(shared), 1) <= _BLOCK_CELLS
         if self.dense:
             rows = np.repeat(np.arange(fa.n + fb.n), np.diff(indptr))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .arrays import in_sorted
+from .arrays import in_sorted, unique_sorted
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokenizer import Tokenizer
@@ -127,13 +127,15 @@ def _special_cases(tokenizer: "Tokenizer"):
     spans), or ``None`` when a case has a white-space piece among others (then no
     single-spacing is safe). Cached per tokenizer."""
     from spacy.tokenizer import Tokenizer
+    from spacy.vocab import Vocab
 
     rules = tokenizer.rules
     cached = _SPECIAL_CASES.get(id(tokenizer))
     if cached is not None and cached[0] == len(rules):
         return cached[1]
     t = tokenizer
-    plain = Tokenizer(t.vocab, rules={}, prefix_search=t.prefix_search,
+    # A vocabulary of its own: the pieces' words need no lexemes (NORM, lemmas) in the pipeline's.
+    plain = Tokenizer(Vocab(), rules={}, prefix_search=t.prefix_search,
                       suffix_search=t.suffix_search, infix_finditer=t.infix_finditer,
                       token_match=t.token_match, url_match=t.url_match,
                       faster_heuristics=t.faster_heuristics)
@@ -154,7 +156,7 @@ def _special_cases(tokenizer: "Tokenizer"):
             key = (ord(pieces[k - 1][-1]), ord(pieces[k][0]))
             splits.setdefault(key, []).append((pieces[:k], pieces[k:]))  # compiled by _patterns
     else:
-        keys = np.unique(_char_keys(np.array([a for a, _ in splits], dtype=np.uint64),
+        keys = unique_sorted(_char_keys(np.array([a for a, _ in splits], dtype=np.uint64),
                                     np.array([b for _, b in splits], dtype=np.uint64)))
         result = (keys, splits, reach)
     _SPECIAL_CASES[id(tokenizer)] = (len(rules), result)
