@@ -227,17 +227,20 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
             parts.append((rows[bi], j, score[bi, j]))
         return _select(*_concat(parts), fa, fb, top_k)
     ids_a, ids_b = _exact_ids(fa, fb)
-    for rows, cos, sem, pos in _blocks(fa, fb):
-        ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
-        bi, j = np.nonzero(ub >= threshold - 1e-12)
-        i = rows[bi]
-        other = ids_a[i] != ids_b[j]  # identical sentences score 1.0: added below
-        bi, i, j = bi[other], i[other], j[other]
-        fz = _fuzz_pairs(fa.strings, fb.strings, i, j)
-        score = np.minimum(1.0, np.maximum(
-            0.0, W_COS * cos[bi, j] + W_FUZZ * fz + W_SEM * sem[bi, j] + W_POS * pos[bi, j]))
-        ok = score >= threshold
-        parts.append((i[ok], j[ok], score[ok]))
+    pending = []
+    with _FuzzQueue(fa.strings, fb.strings) as fuzz:
+        for rows, cos, sem, pos in _blocks(fa, fb):
+            ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
+            bi, j = np.nonzero(ub >= threshold - 1e-12)
+            i = rows[bi]
+            other = ids_a[i] != ids_b[j]  # identical sentences score 1.0: added below
+            bi, i, j = bi[other], i[other], j[other]
+            pending.append((fuzz.submit(i, j), i, j, cos[bi, j], sem[bi, j], pos[bi, j]))
+        for fz, i, j, c, s, p in pending:
+            score = np.minimum(1.0, np.maximum(
+                0.0, W_COS * c + W_FUZZ * fuzz.result(fz) + W_SEM * s + W_POS * p))
+            ok = score >= threshold
+            parts.append((i[ok], j[ok], score[ok]))
     # Identical sentences pair up with score 1.0, with or without content words.
     same_i, same_j = _same_pairs(ids_a, ids_b)
     parts.append((same_i, same_j, np.ones(len(same_i))))
@@ -270,6 +273,38 @@ def _same_pairs(ids_a: np.ndarray, ids_b: np.ndarray) -> tuple[np.ndarray, np.nd
     return i, order_b[np.repeat(lo, count) + offsets]
 
 
+class _FuzzQueue:
+    """:func:`_fuzz_pairs` per block, in a thread for large batches: rapidfuzz releases the GIL,
+    so a long readout's fuzzy scores run while the next blocks' products are computed."""
+
+    def __init__(self, strings_a: tuple[str, ...], strings_b: tuple[str, ...]) -> None:
+        self.strings = (strings_a, strings_b)
+        self.pool = None
+
+    def __enter__(self) -> "_FuzzQueue":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def submit(self, i: np.ndarray, j: np.ndarray):
+        if len(i) < _THREADED_PAIRS:
+            return _fuzz_pairs(*self.strings, i, j)
+        if self.pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readout-diff-fuzz")
+        return self.pool.submit(_fuzz_pairs, *self.strings, i, j)
+
+    @staticmethod
+    def result(value) -> np.ndarray:
+        return value if isinstance(value, np.ndarray) else value.result()
+
+
+_THREADED_PAIRS = 4_000  # from here on rapidfuzz runs in threads (and beside the main one)
+
+
 def _fuzz_pairs(strings_a: tuple[str, ...], strings_b: tuple[str, ...], i: np.ndarray,
                 j: np.ndarray) -> np.ndarray:
     """``token_set_ratio / 100`` of the content words of each pair (i, j), 0 where a sentence
@@ -284,7 +319,7 @@ def _fuzz_pairs(strings_a: tuple[str, ...], strings_b: tuple[str, ...], i: np.nd
     both = (np.array([len(s) for s in strings_a])[i] > 0) & (np.array([len(s) for s in strings_b])[j] > 0)
     if both.any():
         ratio = process.cpdist(xa[both].tolist(), xb[both].tolist(), scorer=fuzz.token_set_ratio,
-                               dtype=np.float64, workers=-1 if both.sum() > 4_000 else 1)
+                               dtype=np.float64, workers=-1 if both.sum() >= _THREADED_PAIRS else 1)
         out[both] = ratio / 100.0
     return out
 
