@@ -14,6 +14,8 @@ built):
 - peak RSS of the process (``ru_maxrss``, includes spaCy and the pipeline) and the growth of
   the peak over the warm process;
 - peak traced allocation during compare (``tracemalloc``, a separate run: it slows Python);
+- the difflib baseline of ``benchmarks/throughput.py`` (``SequenceMatcher.ratio()`` of every
+  sentence pair) over compare's CPU time; above 20,000 pairs estimated from a seeded sample;
 - the alignment's work: sentence pairs scored by rapidfuzz after exact pruning, out of n×m,
   the largest score block (rows × columns of side b), and the links kept.
 
@@ -50,8 +52,8 @@ def one(n: int, seed: int, check_dense: int) -> dict:
     from readout_diff import analyze, compare
 
     a, b, source = long_pair(n, seed)
-    compare("Xi and Biden discussed trade. They agreed to meet.",
-            "The leaders discussed trade and fentanyl.")  # warm: pipeline, matchers
+    wa, wb, _ = long_pair(120, seed + 1)
+    compare(wa, wb)  # warm: pipeline, matchers, and scipy (long readouts use its products)
     rss_warm = _rss_mb()
 
     # Count the alignment's work through its one rapidfuzz call site.
@@ -97,6 +99,7 @@ def one(n: int, seed: int, check_dense: int) -> dict:
         "block": [min(block, na), nb], "links": len(comp.alignment.links),
         "analyze_sentences": an.n_sentences,
     }
+    out.update(_baseline(comp, a, b, out["compare_cpu_s"], seed))
     if check_dense and max(na, nb) <= check_dense:
         from readout_diff.align import align_features, dense_scores, features_for, links_from_dense
 
@@ -105,12 +108,34 @@ def one(n: int, seed: int, check_dense: int) -> dict:
     return out
 
 
+def _baseline(comp, a: str, b: str, compare_cpu: float, seed: int,
+              max_pairs: int = 20_000) -> dict:
+    """CPU seconds of the difflib baseline (benchmarks/throughput.py) on the same sentences:
+    measured on all pairs up to ``max_pairs``, else on a seeded sample and scaled up ("est.")."""
+    import difflib
+    import random
+
+    sa = [s.text for s in comp.a.sentences]
+    sb = [s.text for s in comp.b.sentences]
+    pairs = [(i, j) for i in range(len(sa)) for j in range(len(sb))] if \
+        len(sa) * len(sb) <= max_pairs else None
+    if pairs is None:
+        rng = random.Random(seed)
+        pairs = [(rng.randrange(len(sa)), rng.randrange(len(sb))) for _ in range(max_pairs)]
+    c0 = time.process_time()
+    for i, j in pairs:
+        difflib.SequenceMatcher(None, sa[i], sb[j]).ratio()
+    spent = (time.process_time() - c0) * (len(sa) * len(sb)) / max(len(pairs), 1)
+    return {"baseline_cpu_s": spent, "baseline_estimated": len(pairs) < len(sa) * len(sb),
+            "baseline_over_compare": spent / compare_cpu if compare_cpu else None}
+
+
 def print_table(rows: list[dict], info: dict) -> None:
     m = info["machine"]
     print(f"{rows[0]['source'] if rows else ''}; python {m['python']}, {m['cores']} cores, "
           f"load {m['load_1min']:.1f}, commit {m['commit']}\n")
     print(f"{'sentences':>11} {'words':>13} {'analyze s':>10} {'compare s':>10} {'CPU s':>7} "
-          f"{'floor CPU':>9} "
+          f"{'floor CPU':>9} {'difflib/compare':>15} "
           f"{'RSS MB':>7} {'+RSS':>6} {'traced':>7} {'scored pairs':>18} {'block':>11} {'links':>6}")
     for r in rows:
         na, nb = r["sentences"]
@@ -118,6 +143,7 @@ def print_table(rows: list[dict], info: dict) -> None:
         dense = {True: " dense=ok", False: " dense=DIFF"}.get(r.get("dense_equal"), "")
         print(f"{na:>5}×{nb:<5} {r['words'][0]:>6}+{r['words'][1]:<6} {r['analyze_s']:>10.3f} "
               f"{r['compare_s']:>10.3f} {r['compare_cpu_s']:>7.3f} {r['floor_cpu_s']:>9.3f} "
+              f"{r['baseline_over_compare']:>10.0f}×{' est.' if r['baseline_estimated'] else '     '}"
               f"{r['rss_peak_mb']:>7.0f} "
               f"{r['rss_growth_mb']:>6.0f} {r['traced_peak_mb']:>7.1f} "
               f"{r['fuzz_calls']:>9,} {share:>7.2%} {r['block'][0]:>4}×{r['block'][1]:<6} "

@@ -35,7 +35,7 @@ from throughput import machine  # noqa: E402
 PAIR = ROOT / "corpora" / "en" / "2025-09-19_xi-trump-call"
 TARGET_S = 1.5
 HEAVY = ("sklearn", "scipy", "matplotlib", "jinja2", "rich", "typer", "yaml", "jieba", "opencc",
-         "rapidfuzz", "spacy", "numpy", "pandas")
+         "rapidfuzz", "spacy", "numpy", "numpy.ma", "pandas")
 
 # Appended to a command: print which heavy modules it loaded (on stderr, after it ran).
 _REPORT = ("import sys, atexit; atexit.register(lambda: sys.stderr.write('MODULES ' + "

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .arrays import in_sorted
+from .arrays import in_sorted, unique_sorted
 from .errors import ParameterError
 from .model import Alignment, Analysis, Link
 
@@ -64,11 +64,35 @@ _FRAME_WEIGHT = 0.5
 _OVERLAP = False
 
 
+@dataclass(frozen=True, eq=False)
+class Counts:
+    """Sentences × hashed content words, counts in canonical CSR arrays (sorted column indices,
+    no duplicates), without scipy: the aligner computes on the arrays and needs scipy only for
+    long readouts. :meth:`tocsr` gives the ``scipy.sparse.csr_matrix``."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+    @property
+    def nnz(self) -> int:
+        return len(self.data)
+
+    def tocsr(self) -> "sparse.csr_matrix":
+        from scipy import sparse
+
+        return sparse.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+    def toarray(self) -> np.ndarray:
+        return self.tocsr().toarray()
+
+
 @dataclass(frozen=True)
 class SentenceFeatures:
     """What the aligner needs of each sentence of one readout."""
 
-    content: sparse.csr_matrix  # sentences × hashed content words (counts), canonical CSR
+    content: "Counts | sparse.csr_matrix"  # sentences × hashed content words (counts)
     strings: tuple[str, ...]  # content words, for rapidfuzz
     exact: tuple[str, ...]  # the whole sentence normalised, for identity
     anchors: tuple[frozenset[str], ...]  # "t:trade", "f:stability", "n:25"
@@ -90,7 +114,6 @@ _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 def features_for(analysis: Analysis, parsed: "object | None" = None) -> SentenceFeatures:
     """Features of an analysed readout; ``parsed`` (its :class:`~readout_diff.nlp.Parsed`) saves
     re-tokenizing the text when the caller still has it."""
-    from scipy import sparse
     from spacy.attrs import IS_PUNCT, IS_SPACE, IS_STOP, NORM
 
     from .nlp import Parsed, get_pipeline, parsed_from_doc
@@ -123,10 +146,9 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
     cells, counts = np.unique(rows * _HASH_DIM + (hashes % np.uint64(_HASH_DIM)).astype(np.int64),
                               return_counts=True)
     index = _index_dtype(len(cells))  # scipy's own choice, made here so it need not check
-    content = sparse.csr_matrix(
-        (counts.astype(np.float64), (cells % _HASH_DIM).astype(index),
-         np.searchsorted(cells // _HASH_DIM, np.arange(n + 1)).astype(index)),
-        shape=(n, _HASH_DIM))
+    content = Counts(counts.astype(np.float64), (cells % _HASH_DIM).astype(index),
+                     np.searchsorted(cells // _HASH_DIM, np.arange(n + 1)).astype(index),
+                     (n, _HASH_DIM))
     # Content words per sentence: each distinct word looked up once, joined per sentence.
     distinct, inverse = np.unique(hashes, return_inverse=True)
     strings_store = doc.vocab.strings
@@ -209,17 +231,20 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
             parts.append((rows[bi], j, score[bi, j]))
         return _select(*_concat(parts), fa, fb, top_k)
     ids_a, ids_b = _exact_ids(fa, fb)
-    for rows, cos, sem, pos in _blocks(fa, fb):
-        ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
-        bi, j = np.nonzero(ub >= threshold - 1e-12)
-        i = rows[bi]
-        other = ids_a[i] != ids_b[j]  # identical sentences score 1.0: added below
-        bi, i, j = bi[other], i[other], j[other]
-        fz = _fuzz_pairs(fa.strings, fb.strings, i, j)
-        score = np.minimum(1.0, np.maximum(
-            0.0, W_COS * cos[bi, j] + W_FUZZ * fz + W_SEM * sem[bi, j] + W_POS * pos[bi, j]))
-        ok = score >= threshold
-        parts.append((i[ok], j[ok], score[ok]))
+    pending = []
+    with _FuzzQueue(fa.strings, fb.strings) as fuzz:
+        for rows, cos, sem, pos in _blocks(fa, fb):
+            ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
+            bi, j = np.nonzero(ub >= threshold - 1e-12)
+            i = rows[bi]
+            other = ids_a[i] != ids_b[j]  # identical sentences score 1.0: added below
+            bi, i, j = bi[other], i[other], j[other]
+            pending.append((fuzz.submit(i, j), i, j, cos[bi, j], sem[bi, j], pos[bi, j]))
+        for fz, i, j, c, s, p in pending:
+            score = np.minimum(1.0, np.maximum(
+                0.0, W_COS * c + W_FUZZ * fuzz.result(fz) + W_SEM * s + W_POS * p))
+            ok = score >= threshold
+            parts.append((i[ok], j[ok], score[ok]))
     # Identical sentences pair up with score 1.0, with or without content words.
     same_i, same_j = _same_pairs(ids_a, ids_b)
     parts.append((same_i, same_j, np.ones(len(same_i))))
@@ -252,6 +277,38 @@ def _same_pairs(ids_a: np.ndarray, ids_b: np.ndarray) -> tuple[np.ndarray, np.nd
     return i, order_b[np.repeat(lo, count) + offsets]
 
 
+class _FuzzQueue:
+    """:func:`_fuzz_pairs` per block, in a thread for large batches: rapidfuzz releases the GIL,
+    so a long readout's fuzzy scores run while the next blocks' products are computed."""
+
+    def __init__(self, strings_a: tuple[str, ...], strings_b: tuple[str, ...]) -> None:
+        self.strings = (strings_a, strings_b)
+        self.pool = None
+
+    def __enter__(self) -> "_FuzzQueue":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def submit(self, i: np.ndarray, j: np.ndarray):
+        if len(i) < _THREADED_PAIRS:
+            return _fuzz_pairs(*self.strings, i, j)
+        if self.pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readout-diff-fuzz")
+        return self.pool.submit(_fuzz_pairs, *self.strings, i, j)
+
+    @staticmethod
+    def result(value) -> np.ndarray:
+        return value if isinstance(value, np.ndarray) else value.result()
+
+
+_THREADED_PAIRS = 4_000  # from here on rapidfuzz runs in threads (and beside the main one)
+
+
 def _fuzz_pairs(strings_a: tuple[str, ...], strings_b: tuple[str, ...], i: np.ndarray,
                 j: np.ndarray) -> np.ndarray:
     """``token_set_ratio / 100`` of the content words of each pair (i, j), 0 where a sentence
@@ -266,7 +323,7 @@ def _fuzz_pairs(strings_a: tuple[str, ...], strings_b: tuple[str, ...], i: np.nd
     both = (np.array([len(s) for s in strings_a])[i] > 0) & (np.array([len(s) for s in strings_b])[j] > 0)
     if both.any():
         ratio = process.cpdist(xa[both].tolist(), xb[both].tolist(), scorer=fuzz.token_set_ratio,
-                               dtype=np.float64, workers=-1 if both.sum() > 4_000 else 1)
+                               dtype=np.float64, workers=-1 if both.sum() >= _THREADED_PAIRS else 1)
         out[both] = ratio / 100.0
     return out
 
@@ -276,7 +333,25 @@ def _combine(cos: float, fz: float, sem: float, pos: float) -> float:
 
 
 def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> "tuple[sparse.csr_matrix, sparse.csr_matrix]":
-    """TF-IDF over the pair's own sentences, on the columns they use (compact, symmetric in a/b).
+    """The TF-IDF rows of both sides (:func:`_tfidf_arrays`) as scipy CSR matrices."""
+    from scipy import sparse
+
+    data, cols, indptr, width = _tfidf_arrays(fa, fb)
+    if width == 0:
+        return (sparse.csr_matrix((fa.n, 1)), sparse.csr_matrix((fb.n, 1)))
+    index = _index_dtype(len(cols))
+    cols = cols.astype(index)
+    split = int(indptr[fa.n])  # the two sides' rows, as two matrices over the same columns
+    xa = sparse.csr_matrix((data[:split], cols[:split], indptr[:fa.n + 1].astype(index)),
+                           shape=(fa.n, width))
+    xb = sparse.csr_matrix((data[split:], cols[split:], (indptr[fa.n:] - split).astype(index)),
+                           shape=(fb.n, width))
+    return xa, xb
+
+
+def _tfidf_arrays(fa: SentenceFeatures, fb: SentenceFeatures):
+    """TF-IDF over the pair's own sentences, on the columns they use (compact, symmetric in a/b):
+    CSR arrays (data, columns, row pointers) of a's rows then b's, and the number of columns.
 
     The arithmetic of scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` (smooth idf, rows
     l2-normalised), written out on the matrix's arrays: fitting an estimator per pair, and
@@ -284,13 +359,9 @@ def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> "tuple[sparse.csr_matr
     Every operation is the one scikit-learn does, in the same order, so the values are equal to
     the last bit (``tests/test_align.py`` checks against scikit-learn when it is installed).
     """
-    from scipy import sparse
-
     ca, cb = fa.content, fb.content  # canonical CSR: sorted column indices per row
     indptr = np.concatenate([ca.indptr[:-1], cb.indptr + ca.indptr[-1]]).astype(np.int64)
     used, cols = np.unique(np.concatenate([ca.indices, cb.indices]), return_inverse=True)
-    if len(used) == 0:
-        return (sparse.csr_matrix((fa.n, 1)), sparse.csr_matrix((fb.n, 1)))
     n = fa.n + fb.n
     data = np.log(np.concatenate([ca.data, cb.data]).astype(np.float64))  # 1 + log(count)
     data += 1.0
@@ -305,14 +376,7 @@ def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> "tuple[sparse.csr_matr
     per = np.repeat(norms, np.diff(indptr))
     nz = per != 0.0  # empty rows are left alone, as scikit-learn does
     data[nz] /= per[nz]
-    index = _index_dtype(len(cols))
-    cols = cols.astype(index)
-    split = int(indptr[fa.n])  # the two sides' rows, as two matrices over the same columns
-    xa = sparse.csr_matrix((data[:split], cols[:split], indptr[:fa.n + 1].astype(index)),
-                           shape=(fa.n, len(used)))
-    xb = sparse.csr_matrix((data[split:], cols[split:], (indptr[fa.n:] - split).astype(index)),
-                           shape=(fb.n, len(used)))
-    return xa, xb
+    return data, cols.astype(np.int64), indptr, len(used)
 
 
 def _index_dtype(nnz: int) -> type:
@@ -343,8 +407,6 @@ def _anchor_matrices(fa: SentenceFeatures, fb: SentenceFeatures):
     """Anchor indicator matrices of both sides and the anchors' weights; dense arrays when they
     are small (a pair of readouts), sparse otherwise. Either way the Jaccard sums are exact:
     every term is 0, 0.5 or 1."""
-    from scipy import sparse
-
     vocab = sorted(set().union(*fa.anchors, *fb.anchors)) if (fa.n or fb.n) else []
     col = {k: i for i, k in enumerate(vocab)}
     weight = np.array([_FRAME_WEIGHT if k.startswith("f:") else 1.0 for k in vocab])
@@ -358,6 +420,8 @@ def _anchor_matrices(fa: SentenceFeatures, fb: SentenceFeatures):
             m = np.zeros((len(anchors), width))
             m[rows, cols] = 1.0
             return m
+        from scipy import sparse
+
         return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(anchors), width))
 
     return build(fa.anchors), build(fb.anchors), (weight if len(vocab) else np.ones(1))
@@ -376,7 +440,7 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
     """
     if fa.n == 0 or fb.n == 0:
         return
-    xa, xb = _tfidf(fa, fb) if words else (None, None)
+    cosine = _Cosine(fa, fb) if words else None
     aa, ab, w = _anchor_matrices(fa, fb)
     if isinstance(aa, np.ndarray):
         aw = aa * w
@@ -387,14 +451,11 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
         tot_a = np.asarray(aw.sum(axis=1)).ravel()
         tot_b = np.asarray(ab.multiply(w).sum(axis=1)).ravel()
         abt = ab.T.tocsr()
-    xbt = xb.T.tocsr() if words else None  # what scipy converts a CSC operand to anyway
     step = _block_rows(fb.n)
     rel_b = np.arange(fb.n) / max(fb.n - 1, 1)
     for lo in range(0, fa.n, step):
         hi = min(fa.n, lo + step)
-        cos = None
-        if words:  # (one block: the whole matrix, no slice to copy)
-            cos = ((xa if (lo, hi) == (0, fa.n) else xa[lo:hi]) @ xbt).toarray()
+        cos = cosine.block(lo, hi) if cosine is not None else None
         inter = aw[lo:hi] @ abt
         if not isinstance(inter, np.ndarray):
             inter = inter.toarray()
@@ -409,6 +470,45 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
         rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)
         pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
         yield np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem, pos
+
+
+class _Cosine:
+    """Cosines of TF-IDF rows, block by block: what ``csr @ csr.T`` gives, to the last bit.
+
+    scipy's sparse product adds, for each pair of rows, the products of their shared columns
+    left to right from 0. Columns that only one side uses add exact zeros, and every value is
+    positive, so the same sums come from the dense products over the columns both sides use,
+    accumulated along that axis (``cumsum``, strictly in order). That needs no scipy, for
+    blocks up to _BLOCK_CELLS products; longer readouts use scipy's product.
+    """
+
+    def __init__(self, fa: SentenceFeatures, fb: SentenceFeatures) -> None:
+        self.fa, self.fb = fa, fb
+        data, cols, indptr, width = _tfidf_arrays(fa, fb)
+        split = int(indptr[fa.n])
+        in_a, in_b = unique_sorted(cols[:split]), unique_sorted(cols[split:])
+        shared = in_a[in_sorted(in_a, in_b)]  # ascending, as scipy adds them
+        self.dense = _block_rows(fb.n) * fb.n * max(len(shared), 1) <= _BLOCK_CELLS
+        if self.dense:
+            rows = np.repeat(np.arange(fa.n + fb.n), np.diff(indptr))
+            pos = np.searchsorted(shared, cols)
+            keep = pos < len(shared)
+            keep[keep] = shared[pos[keep]] == cols[keep]
+            x = np.zeros((fa.n + fb.n, len(shared)))
+            x[rows[keep], pos[keep]] = data[keep]
+            self.xa, self.xb = x[:fa.n], x[fa.n:]
+        else:
+            xa, xb = _tfidf(fa, fb)
+            self.xa, self.xbt = xa, xb.T.tocsr()  # what scipy makes of a CSC operand anyway
+
+    def block(self, lo: int, hi: int) -> np.ndarray:
+        if self.dense:
+            if not self.xa.shape[1]:
+                return np.zeros((hi - lo, self.fb.n))
+            products = self.xa[lo:hi, None, :] * self.xb[None, :, :]
+            return np.cumsum(products, axis=2)[:, :, -1]
+        rows = self.xa if (lo, hi) == (0, self.fa.n) else self.xa[lo:hi]
+        return (rows @ self.xbt).toarray()
 
 
 def _cross_blocks(fa: SentenceFeatures, fb: SentenceFeatures):

@@ -2,14 +2,16 @@
 
 ``np.isin`` sorts or hashes its arguments on every call (≈100 µs even for a few hundred
 tokens); the extractors test token hashes against small tables built once per pipeline, so
-they keep the tables sorted and use one ``searchsorted``.
+they keep the tables sorted and use one ``searchsorted``. And :func:`unique_sorted`, because
+NumPy 2's plain ``np.unique`` first asks ``np.ma`` whether the array is masked, which imports
+``numpy.ma`` (~75 ms at start-up) in a process that has no other use for it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["in_sorted", "lookup_sorted"]
+__all__ = ["in_sorted", "lookup_sorted", "unique_sorted"]
 
 
 def in_sorted(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -38,3 +40,15 @@ def lookup_sorted(values: np.ndarray, keys: np.ndarray, table: np.ndarray,
     pos = np.searchsorted(keys, values)
     np.minimum(pos, len(keys) - 1, out=pos)
     return np.where(keys[pos] == values, table[pos], default)
+
+
+def unique_sorted(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` (sorted distinct values) for a 1-d array.
+
+    >>> unique_sorted(np.array([3, 1, 3, 2], np.uint64)).tolist()
+    [1, 2, 3]
+    """
+    s = np.sort(values, kind="stable")
+    if len(s) < 2:
+        return s
+    return s[np.concatenate(([True], s[1:] != s[:-1]))]

@@ -29,7 +29,7 @@ import numpy as np
 from .errors import ParameterError
 from .segment import split_sentences
 from .spelling import americanize
-from .whitespace import may_cross_special_case, single_spaced
+from .whitespace import crosses_special_case, single_spaced, suspect_gaps
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -153,7 +153,7 @@ def _parsed(text: str, doc: "Doc", spans, idx: np.ndarray) -> Parsed:
 
 def _tokenize(nlp: "Language", text: str) -> tuple["Doc", np.ndarray]:
     """The pipeline's tokens of ``text`` without white-space tokens, and their offsets in it."""
-    from spacy.attrs import IDX, NORM
+    from spacy.attrs import IDX, NORM, ORTH
     from spacy.tokenizer import Tokenizer
 
     tokenizer = nlp.tokenizer
@@ -161,13 +161,19 @@ def _tokenize(nlp: "Language", text: str) -> tuple["Doc", np.ndarray]:
         p = parsed_from_doc(nlp.make_doc(text), text)
         return p.doc, p.token_idx
     spaced, back = single_spaced(text)
-    if back is not None and may_cross_special_case(tokenizer, spaced, back[0][1:]):
-        p = parsed_from_doc(nlp.make_doc(text), text)  # rare: see may_cross_special_case
+    suspects = suspect_gaps(tokenizer, spaced, back[0][1:]) if back is not None else None
+    if back is not None and suspects is None:
+        p = parsed_from_doc(nlp.make_doc(text), text)  # no single-spacing is safe
         return p.doc, p.token_idx
     doc = nlp.make_doc(spaced)
-    idx = doc.to_array(IDX).astype(np.int64).reshape(-1)
+    arr = doc.to_array([IDX, ORTH]).reshape(-1, 2)
+    idx = arr[:, 0].astype(np.int64)
     if back is None or not len(doc):
         return doc, idx
+    if len(suspects) and crosses_special_case(tokenizer, doc, arr[:, 1].astype(np.uint64), idx,
+                                              suspects):
+        p = parsed_from_doc(nlp.make_doc(text), text)  # rare: see crosses_special_case
+        return p.doc, p.token_idx
     starts, removed = back
     idx = idx + removed[np.searchsorted(starts, idx, side="right") - 1]
     # Such a text used to be rebuilt from its words, which keeps the lexemes' NORM only; the

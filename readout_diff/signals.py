@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
-from .arrays import in_sorted
+from .arrays import in_sorted, unique_sorted
 from .codebook import Codebook
 from .formulas import Lexicon
 from .nlp import Parsed, get_pipeline
@@ -123,7 +123,7 @@ def _units(doc: "Doc", parsed: Parsed | None, chars: bool, drop: frozenset[str],
     keep = (arr[:, 1] == 0) & (arr[:, 2] == 0)
     strings = doc.vocab.strings
     known = {} if known is None else known
-    distinct = np.unique(norms[keep]).tolist()
+    distinct = unique_sorted(norms[keep]).tolist()
     for h in distinct:
         if h not in known:
             f = _fold(strings[h])

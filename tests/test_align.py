@@ -79,3 +79,24 @@ def test_tfidf_equals_scikit_learn_to_the_last_bit():
         assert got.shape == ref.shape
         assert (got.indptr == ref.indptr).all() and (got.indices == ref.indices).all()
         assert (got.data == ref.data).all()
+
+
+def test_dense_cosine_blocks_equal_scipys_product_to_the_last_bit(monkeypatch):
+    """Small pairs take the cosines from dense products summed in column order; long ones
+    from scipy's sparse product: the two give the same floats."""
+    import numpy as np
+
+    texts = ["The leaders discussed trade, tariffs and export controls on chips.",
+             "Xi stressed mutual respect and peaceful coexistence in trade.",
+             "They agreed to keep talking about fentanyl and trade.",
+             "Biden raised human rights, Taiwan and the South China Sea."]
+    x = " ".join(texts[i % 4] for i in range(12))
+    y = " ".join(texts[(i * 3) % 4] for i in range(9))
+    fa, fb = features_for(analyze(x)), features_for(analyze(y))
+    dense = align_mod._Cosine(fa, fb)
+    assert dense.dense
+    monkeypatch.setattr(align_mod, "_BLOCK_CELLS", 1)
+    scipy_path = align_mod._Cosine(fa, fb)
+    assert not scipy_path.dense
+    for lo, hi in ((0, fa.n), (0, 5), (5, fa.n)):
+        assert np.array_equal(dense.block(lo, hi), scipy_path.block(lo, hi))

@@ -52,7 +52,7 @@ def test_doc_sents_follow_the_readout_splitter():
 # Pieces that stress the single-spaced tokenization of parse(): line breaks, double spaces,
 # tabs, and the tokenizer's special cases (abbreviations, contractions, emoticons matched over
 # tokens such as ":" ")" or ")-:").
-_PIECES = ["trade", "x", "Jan.", "don't", "Mr.", "U.S.", ":", ")", "(", "-", "1", "8", "D", ".", "°",
+_PIECES = ["trade", "x", "=", "[", "D=", "Jan.", "don't", "Mr.", "U.S.", ":", ")", "(", "-", "1", "8", "D", ".", "°",
            "C.", "’s", "'s", ";", "*", "<", "1a.m.", ":)", ")-:", "8-D", " ", "  ", "\n", "\n\n",
            "\t", "\u00a0", " \n"]
 
@@ -60,6 +60,7 @@ _PIECES = ["trade", "x", "Jan.", "don't", "Mr.", "U.S.", ":", ")", "(", "-", "1"
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
 @example("x:)\n:)x")  # single-spaced, ") :" would be matched over the gap and shadow ":)"
+@example("x:\n(=x")  # ":(" matched over the gap shadows the overlapping "(="
 def test_parse_equals_the_pipeline_without_white_space_tokens(text):
     """parse() tokenizes a single-spaced copy; it must equal the pipeline's doc minus its
     white-space tokens: same words, offsets, NORM and sentences."""
