@@ -231,11 +231,18 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
             parts.append((rows[bi], j, score[bi, j]))
         return _select(*_concat(parts), fa, fb, top_k)
     ids_a, ids_b = _exact_ids(fa, fb)
+    row_kth, col_kth = _kth_lower_bounds(fa, fb, ids_a, ids_b, top_k)
     pending = []
     with _FuzzQueue(fa.strings, fb.strings) as fuzz:
         for rows, cos, sem, pos in _blocks(fa, fb):
             ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
-            bi, j = np.nonzero(ub >= threshold - 1e-12)
+            # Exact pruning: a pair is linked only when it is among the top_k of its row or of
+            # its column, so one whose upper bound is below the k-th best *lower* bound of both
+            # (the score without its fuzzy term) can never be linked: rapidfuzz skips it.
+            eps = 1e-12
+            bi, j = np.nonzero((ub >= threshold - eps)
+                               & ((ub >= row_kth[rows][:, None] - eps)
+                                  | (ub >= col_kth[None, :] - eps)))
             i = rows[bi]
             other = ids_a[i] != ids_b[j]  # identical sentences score 1.0: added below
             bi, i, j = bi[other], i[other], j[other]
@@ -249,6 +256,23 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
     same_i, same_j = _same_pairs(ids_a, ids_b)
     parts.append((same_i, same_j, np.ones(len(same_i))))
     return _select(*_concat(parts), fa, fb, top_k)
+
+
+def _kth_lower_bounds(fa: SentenceFeatures, fb: SentenceFeatures, ids_a: np.ndarray,
+                      ids_b: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k-th largest lower bound of each row and of each column (first pass over the blocks;
+    a lower bound is the score without its fuzzy term, 1.0 for identical sentences)."""
+    row_kth = np.full(fa.n, -np.inf)
+    col_top: np.ndarray | None = None
+    kr, kc = min(top_k, fb.n), min(top_k, fa.n)
+    for rows, cos, sem, pos in _blocks(fa, fb):
+        lb = W_COS * cos + W_SEM * sem + W_POS * pos
+        lb = np.where(ids_a[rows][:, None] == ids_b[None, :], 1.0, lb)
+        row_kth[rows] = np.partition(lb, -kr, axis=1)[:, -kr]
+        stack = lb if col_top is None else np.vstack([col_top, lb])
+        col_top = np.partition(stack, -kc, axis=0)[-kc:] if stack.shape[0] > kc else stack
+    col_kth = col_top.min(axis=0) if col_top is not None else np.full(fb.n, -np.inf)
+    return row_kth, col_kth
 
 
 def _concat(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]):
