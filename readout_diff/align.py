@@ -228,6 +228,7 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
         return _select(*_concat(parts), fa, fb, top_k)
     ids_a, ids_b = _exact_ids(fa, fb)
     pending = []
+    columns = _ColumnBest(fb.n, top_k)
     with _FuzzQueue(fa.strings, fb.strings) as fuzz:
         for rows, cos, sem, pos in _blocks(fa, fb):
             ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
@@ -235,7 +236,11 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
             i = rows[bi]
             other = ids_a[i] != ids_b[j]  # identical sentences score 1.0: added below
             bi, i, j = bi[other], i[other], j[other]
-            pending.append((fuzz.submit(i, j), i, j, cos[bi, j], sem[bi, j], pos[bi, j]))
+            c, s, p = cos[bi, j], sem[bi, j], pos[bi, j]
+            if len(i) >= _PRUNE_FROM:
+                keep = _may_be_kept(i, j, c, s, p, threshold, top_k, fa.n, columns)
+                i, j, c, s, p = i[keep], j[keep], c[keep], s[keep], p[keep]
+            pending.append((fuzz.submit(i, j), i, j, c, s, p))
         for fz, i, j, c, s, p in pending:
             score = np.minimum(1.0, np.maximum(
                 0.0, W_COS * c + W_FUZZ * fuzz.result(fz) + W_SEM * s + W_POS * p))
@@ -245,6 +250,63 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
     same_i, same_j = _same_pairs(ids_a, ids_b)
     parts.append((same_i, same_j, np.ones(len(same_i))))
     return _select(*_concat(parts), fa, fb, top_k)
+
+
+_PRUNE_FROM = 2_000  # candidates in a block from which top-k pruning pays for itself
+
+
+def _may_be_kept(i: np.ndarray, j: np.ndarray, c: np.ndarray, s: np.ndarray, p: np.ndarray,
+                 threshold: float, top_k: int, n_a: int, columns: "_ColumnBest") -> np.ndarray:
+    """Which candidate pairs could still be links, before their fuzzy term is computed.
+
+    A pair's score lies between its value with the fuzzy term at 0 and at 1 (the same
+    arithmetic, monotone in each step). A pair is kept when it scores 1.0 or is among the
+    ``top_k`` of its row or of its column; if ``top_k`` pairs of its row surely score (their
+    lower bounds reach the threshold) above its upper bound, and ``top_k`` of its column so far
+    do too, it can be neither and will not reach 1.0: dropping it changes no link (the
+    witnesses stay, and rank above anything the dropped pair ranked above). Blocks hold whole
+    rows, so a row's witnesses are all in its block; a column's are those seen so far.
+    """
+    low = np.minimum(1.0, np.maximum(0.0, W_COS * c + W_FUZZ * 0.0 + W_SEM * s + W_POS * p))
+    high = np.minimum(1.0, np.maximum(0.0, W_COS * c + W_FUZZ * 1.0 + W_SEM * s + W_POS * p))
+    sure = low >= threshold
+    row_bar = _kth_best(i[sure], low[sure], top_k, n_a)
+    col_bar = columns.update(j[sure], low[sure])
+    return (high >= 1.0) | (high >= row_bar[i]) | (high >= col_bar[j])
+
+
+def _kth_best(group: np.ndarray, value: np.ndarray, k: int, n: int) -> np.ndarray:
+    """Per group (0..n-1), its k-th largest value, -inf where it has fewer than k."""
+    out = np.full(n, -np.inf)
+    if not len(group):
+        return out
+    order = np.lexsort((-value, group))
+    g, v = group[order], value[order]
+    rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
+    at = rank == k - 1
+    out[g[at]] = v[at]
+    return out
+
+
+class _ColumnBest:
+    """The ``k`` largest sure lower bounds seen so far in each column of side b."""
+
+    def __init__(self, m: int, k: int) -> None:
+        self.best = np.full((m, k), -np.inf)
+        self.k = k
+
+    def update(self, j: np.ndarray, value: np.ndarray) -> np.ndarray:
+        if len(j):
+            order = np.lexsort((-value, j))
+            g, v = j[order], value[order]
+            rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
+            top = rank < self.k
+            fresh = np.full(self.best.shape, -np.inf)
+            fresh[g[top], rank[top]] = v[top]
+            both = np.concatenate([self.best, fresh], axis=1)
+            both.sort(axis=1)
+            self.best = both[:, -self.k:]
+        return self.best[:, 0]  # the k-th largest (ascending order)
 
 
 def _concat(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]):
