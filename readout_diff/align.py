@@ -390,11 +390,13 @@ def _combine(cos: float, fz: float, sem: float, pos: float) -> float:
     return float(min(1.0, max(0.0, W_COS * cos + W_FUZZ * fz + W_SEM * sem + W_POS * pos)))
 
 
-def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> "tuple[sparse.csr_matrix, sparse.csr_matrix]":
-    """The TF-IDF rows of both sides (:func:`_tfidf_arrays`) as scipy CSR matrices."""
+def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures,
+           arrays: tuple | None = None) -> "tuple[sparse.csr_matrix, sparse.csr_matrix]":
+    """The TF-IDF rows of both sides (:func:`_tfidf_arrays`, or ``arrays`` already made) as
+    scipy CSR matrices."""
     from scipy import sparse
 
-    data, cols, indptr, width = _tfidf_arrays(fa, fb)
+    data, cols, indptr, width = arrays if arrays is not None else _tfidf_arrays(fa, fb)
     if width == 0:
         return (sparse.csr_matrix((fa.n, 1)), sparse.csr_matrix((fb.n, 1)))
     index = _index_dtype(len(cols))
@@ -542,7 +544,7 @@ class _Cosine:
 
     def __init__(self, fa: SentenceFeatures, fb: SentenceFeatures) -> None:
         self.fa, self.fb = fa, fb
-        data, cols, indptr, width = _tfidf_arrays(fa, fb)
+        arrays = data, cols, indptr, width = _tfidf_arrays(fa, fb)
         split = int(indptr[fa.n])
         in_a, in_b = unique_sorted(cols[:split]), unique_sorted(cols[split:])
         shared = in_a[in_sorted(in_a, in_b)]  # ascending, as scipy adds them
@@ -556,7 +558,7 @@ class _Cosine:
             x[rows[keep], pos[keep]] = data[keep]
             self.xa, self.xb = x[:fa.n], x[fa.n:]
         else:
-            xa, xb = _tfidf(fa, fb)
+            xa, xb = _tfidf(fa, fb, arrays)
             self.xa, self.xbt = xa, xb.T.tocsr()  # what scipy makes of a CSC operand anyway
 
     def block(self, lo: int, hi: int) -> np.ndarray:
