@@ -231,7 +231,10 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
     columns = _ColumnBest(fb.n, top_k)
     with _FuzzQueue(fa.strings, fb.strings) as fuzz:
         for rows, cos, sem, pos in _blocks(fa, fb):
-            ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
+            ub = W_COS * cos + W_SEM * sem
+            if W_POS:  # (adding 0.0 changes nothing: skipped, as the positions are)
+                ub += W_POS * pos
+            ub += W_FUZZ
             bi, j = np.nonzero(ub >= threshold - 1e-12)
             i = rows[bi]
             other = ids_a[i] != ids_b[j]  # identical sentences score 1.0: added below
@@ -527,8 +530,11 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
             union = tot_a[lo:hi, None] + tot_b[None, :] - inter
         with np.errstate(divide="ignore", invalid="ignore"):
             sem = np.where(union > 0, inter / union, 0.0)
-        rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)
-        pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
+        if W_POS:
+            rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)
+            pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
+        else:  # weight 0: W_POS * pos is 0.0 whatever pos is; a view of zeros, not a block
+            pos = np.broadcast_to(np.float64(0.0), (hi - lo, fb.n))
         yield np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem, pos
 
 
