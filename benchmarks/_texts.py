@@ -26,6 +26,14 @@ _OPENERS = ["Today,", "During the call,", "In the meeting,", "The two leaders no
             "The President also", "Separately,", "The officials"]
 
 
+def code_root() -> Path:
+    """The folder holding the readout_diff package this process imports (``PYTHONPATH``), so
+    subprocesses measure the same code."""
+    import readout_diff
+
+    return Path(readout_diff.__file__).resolve().parent.parent
+
+
 def synthetic_sentence(rng: random.Random) -> str:
     who = rng.choice(_LEADERS)
     s = f"{rng.choice(_OPENERS)} {who} {rng.choice(_VERBS)} {rng.choice(_TOPICS)}"

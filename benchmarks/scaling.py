@@ -36,7 +36,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _texts import ROOT, long_pair  # noqa: E402
+from _texts import code_root, long_pair  # noqa: E402
 from throughput import machine  # noqa: E402
 
 TARGET_S, TARGET_MB = 5.0, 1024
@@ -56,24 +56,26 @@ def one(n: int, seed: int, check_dense: int) -> dict:
     compare(wa, wb)  # warm: pipeline, matchers, and scipy (long readouts use its products)
     rss_warm = _rss_mb()
 
-    # Count the alignment's work through its one rapidfuzz call site.
+    # Count the alignment's work through its rapidfuzz call site (per batch, or per pair in
+    # older versions of align.py).
     calls = {"pairs": 0}
-    fuzz_fn = align_mod._fuzz_pairs
+    site = "_fuzz_pairs" if hasattr(align_mod, "_fuzz_pairs") else "_fuzz"
+    fuzz_fn = getattr(align_mod, site)
 
-    def counting(strings_a, strings_b, i, j):
-        calls["pairs"] += len(i)
-        return fuzz_fn(strings_a, strings_b, i, j)
+    def counting(*args):
+        calls["pairs"] += len(args[2]) if site == "_fuzz_pairs" else 1
+        return fuzz_fn(*args)
 
     t0, c0 = time.perf_counter(), time.process_time()
     an = analyze(a)
     t_an, c_an = time.perf_counter() - t0, time.process_time() - c0
-    align_mod._fuzz_pairs = counting
+    setattr(align_mod, site, counting)
     try:
         t0, c0 = time.perf_counter(), time.process_time()
         comp = compare(a, b)
         t_cmp, c_cmp = time.perf_counter() - t0, time.process_time() - c0
     finally:
-        align_mod._fuzz_pairs = fuzz_fn
+        setattr(align_mod, site, fuzz_fn)
     rss_peak = _rss_mb()
     import spacy
 
@@ -89,7 +91,8 @@ def one(n: int, seed: int, check_dense: int) -> dict:
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     na, nb = comp.a.n_sentences, comp.b.n_sentences
-    block = align_mod._block_rows(nb)
+    block = (align_mod._block_rows(nb) if hasattr(align_mod, "_block_rows")
+             else align_mod._BLOCK_ROWS)
     out = {
         "n": n, "source": source, "sentences": [na, nb], "words": [len(a.split()), len(b.split())],
         "analyze_s": t_an, "analyze_cpu_s": c_an, "compare_s": t_cmp, "compare_cpu_s": c_cmp,
@@ -169,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = []
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+        [str(code_root())] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
     for n in args.sizes:
         out = subprocess.run([sys.executable, __file__, "--one", str(n), "--seed", str(args.seed),
                               "--check-dense", str(args.check_dense)],

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _texts import ROOT  # noqa: E402
+from _texts import ROOT, code_root  # noqa: E402
 from throughput import machine  # noqa: E402
 
 PAIR = ROOT / "corpora" / "en" / "2025-09-19_xi-trump-call"
@@ -45,7 +45,7 @@ _REPORT = ("import sys, atexit; atexit.register(lambda: sys.stderr.write('MODULE
 def _env(cache: str | None = None) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+        [str(code_root())] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     if cache is not None:
         env["READOUT_DIFF_CACHE_DIR"] = cache
     return env
@@ -54,7 +54,7 @@ def _env(cache: str | None = None) -> dict:
 def _run(code: list[str], env: dict) -> tuple[float, list[str]]:
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", _REPORT + "\n" + code[0], *code[1:]],
-                         capture_output=True, text=True, env=env, cwd=ROOT)
+                         capture_output=True, text=True, env=env, cwd=code_root())
     wall = time.perf_counter() - t0
     if out.returncode != 0:
         raise SystemExit(f"failed: {code}\n{out.stderr}")

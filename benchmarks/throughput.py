@@ -131,9 +131,13 @@ def _commit() -> str:
 
 
 def machine() -> dict:
+    import readout_diff
+
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    package = Path(readout_diff.__file__).resolve().parent.parent
+    commit = _commit() if package == ROOT else f"code at {package}"
     return {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
-            "cores": os.cpu_count(), "load_1min": load, "commit": _commit()}
+            "cores": os.cpu_count(), "load_1min": load, "commit": commit}
 
 
 def run(n_pairs: int, repeat: int, seed: int) -> dict:

@@ -233,6 +233,7 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
     ids_a, ids_b = _exact_ids(fa, fb)
     row_kth, col_kth = _kth_lower_bounds(fa, fb, ids_a, ids_b, top_k)
     pending = []
+    columns = _ColumnBest(fb.n, top_k)
     with _FuzzQueue(fa.strings, fb.strings) as fuzz:
         for rows, cos, sem, pos in _blocks(fa, fb):
             ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
@@ -246,7 +247,11 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
             i = rows[bi]
             other = ids_a[i] != ids_b[j]  # identical sentences score 1.0: added below
             bi, i, j = bi[other], i[other], j[other]
-            pending.append((fuzz.submit(i, j), i, j, cos[bi, j], sem[bi, j], pos[bi, j]))
+            c, s, p = cos[bi, j], sem[bi, j], pos[bi, j]
+            if len(i) >= _PRUNE_FROM:
+                keep = _may_be_kept(i, j, c, s, p, threshold, top_k, fa.n, columns)
+                i, j, c, s, p = i[keep], j[keep], c[keep], s[keep], p[keep]
+            pending.append((fuzz.submit(i, j), i, j, c, s, p))
         for fz, i, j, c, s, p in pending:
             score = np.minimum(1.0, np.maximum(
                 0.0, W_COS * c + W_FUZZ * fuzz.result(fz) + W_SEM * s + W_POS * p))
@@ -273,6 +278,63 @@ def _kth_lower_bounds(fa: SentenceFeatures, fb: SentenceFeatures, ids_a: np.ndar
         col_top = np.partition(stack, -kc, axis=0)[-kc:] if stack.shape[0] > kc else stack
     col_kth = col_top.min(axis=0) if col_top is not None else np.full(fb.n, -np.inf)
     return row_kth, col_kth
+
+
+_PRUNE_FROM = 2_000  # candidates in a block from which top-k pruning pays for itself
+
+
+def _may_be_kept(i: np.ndarray, j: np.ndarray, c: np.ndarray, s: np.ndarray, p: np.ndarray,
+                 threshold: float, top_k: int, n_a: int, columns: "_ColumnBest") -> np.ndarray:
+    """Which candidate pairs could still be links, before their fuzzy term is computed.
+
+    A pair's score lies between its value with the fuzzy term at 0 and at 1 (the same
+    arithmetic, monotone in each step). A pair is kept when it scores 1.0 or is among the
+    ``top_k`` of its row or of its column; if ``top_k`` pairs of its row surely score (their
+    lower bounds reach the threshold) above its upper bound, and ``top_k`` of its column so far
+    do too, it can be neither and will not reach 1.0: dropping it changes no link (the
+    witnesses stay, and rank above anything the dropped pair ranked above). Blocks hold whole
+    rows, so a row's witnesses are all in its block; a column's are those seen so far.
+    """
+    low = np.minimum(1.0, np.maximum(0.0, W_COS * c + W_FUZZ * 0.0 + W_SEM * s + W_POS * p))
+    high = np.minimum(1.0, np.maximum(0.0, W_COS * c + W_FUZZ * 1.0 + W_SEM * s + W_POS * p))
+    sure = low >= threshold
+    row_bar = _kth_best(i[sure], low[sure], top_k, n_a)
+    col_bar = columns.update(j[sure], low[sure])
+    return (high >= 1.0) | (high >= row_bar[i]) | (high >= col_bar[j])
+
+
+def _kth_best(group: np.ndarray, value: np.ndarray, k: int, n: int) -> np.ndarray:
+    """Per group (0..n-1), its k-th largest value, -inf where it has fewer than k."""
+    out = np.full(n, -np.inf)
+    if not len(group):
+        return out
+    order = np.lexsort((-value, group))
+    g, v = group[order], value[order]
+    rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
+    at = rank == k - 1
+    out[g[at]] = v[at]
+    return out
+
+
+class _ColumnBest:
+    """The ``k`` largest sure lower bounds seen so far in each column of side b."""
+
+    def __init__(self, m: int, k: int) -> None:
+        self.best = np.full((m, k), -np.inf)
+        self.k = k
+
+    def update(self, j: np.ndarray, value: np.ndarray) -> np.ndarray:
+        if len(j):
+            order = np.lexsort((-value, j))
+            g, v = j[order], value[order]
+            rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
+            top = rank < self.k
+            fresh = np.full(self.best.shape, -np.inf)
+            fresh[g[top], rank[top]] = v[top]
+            both = np.concatenate([self.best, fresh], axis=1)
+            both.sort(axis=1)
+            self.best = both[:, -self.k:]
+        return self.best[:, 0]  # the k-th largest (ascending order)
 
 
 def _concat(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]):
@@ -356,11 +418,13 @@ def _combine(cos: float, fz: float, sem: float, pos: float) -> float:
     return float(min(1.0, max(0.0, W_COS * cos + W_FUZZ * fz + W_SEM * sem + W_POS * pos)))
 
 
-def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures) -> "tuple[sparse.csr_matrix, sparse.csr_matrix]":
-    """The TF-IDF rows of both sides (:func:`_tfidf_arrays`) as scipy CSR matrices."""
+def _tfidf(fa: SentenceFeatures, fb: SentenceFeatures,
+           arrays: tuple | None = None) -> "tuple[sparse.csr_matrix, sparse.csr_matrix]":
+    """The TF-IDF rows of both sides (:func:`_tfidf_arrays`, or ``arrays`` already made) as
+    scipy CSR matrices."""
     from scipy import sparse
 
-    data, cols, indptr, width = _tfidf_arrays(fa, fb)
+    data, cols, indptr, width = arrays if arrays is not None else _tfidf_arrays(fa, fb)
     if width == 0:
         return (sparse.csr_matrix((fa.n, 1)), sparse.csr_matrix((fb.n, 1)))
     index = _index_dtype(len(cols))
@@ -491,8 +555,11 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
             union = tot_a[lo:hi, None] + tot_b[None, :] - inter
         with np.errstate(divide="ignore", invalid="ignore"):
             sem = np.where(union > 0, inter / union, 0.0)
-        rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)
-        pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
+        if W_POS:
+            rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)
+            pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
+        else:  # weight 0: W_POS * pos is 0.0 whatever pos is; a view of zeros, not a block
+            pos = np.broadcast_to(np.float64(0.0), (hi - lo, fb.n))
         yield np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem, pos
 
 
@@ -508,7 +575,7 @@ class _Cosine:
 
     def __init__(self, fa: SentenceFeatures, fb: SentenceFeatures) -> None:
         self.fa, self.fb = fa, fb
-        data, cols, indptr, width = _tfidf_arrays(fa, fb)
+        arrays = data, cols, indptr, width = _tfidf_arrays(fa, fb)
         split = int(indptr[fa.n])
         in_a, in_b = unique_sorted(cols[:split]), unique_sorted(cols[split:])
         shared = in_a[in_sorted(in_a, in_b)]  # ascending, as scipy adds them
@@ -522,7 +589,7 @@ class _Cosine:
             x[rows[keep], pos[keep]] = data[keep]
             self.xa, self.xb = x[:fa.n], x[fa.n:]
         else:
-            xa, xb = _tfidf(fa, fb)
+            xa, xb = _tfidf(fa, fb, arrays)
             self.xa, self.xbt = xa, xb.T.tocsr()  # what scipy makes of a CSC operand anyway
 
     def block(self, lo: int, hi: int) -> np.ndarray:

@@ -23,3 +23,13 @@ def wh_readouts() -> Path:
     if not SHARED_READOUTS.is_dir():
         pytest.skip(f"real readouts not found at {SHARED_READOUTS} (../shared is absent)")
     return SHARED_READOUTS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_folder(tmp_path_factory):
+    """What readout_diff caches per user (the lemma table, jieba's dictionary) goes to a
+    temporary folder during the tests, not to the user's cache folder."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("READOUT_DIFF_CACHE_DIR", str(tmp_path_factory.mktemp("readout_diff_cache")))
+    yield
+    patch.undo()

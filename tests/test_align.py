@@ -100,3 +100,32 @@ def test_dense_cosine_blocks_equal_scipys_product_to_the_last_bit(monkeypatch):
     assert not scipy_path.dense
     for lo, hi in ((0, fa.n), (0, 5), (5, fa.n)):
         assert np.array_equal(dense.block(lo, hi), scipy_path.block(lo, hi))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(readout_text, readout_text, st.sampled_from([1, 2, 3]), st.sampled_from([1, 2, 3]))
+def test_top_k_pruning_changes_no_link(x, y, block_rows, top_k):
+    """Long readouts drop, before rapidfuzz, pairs that cannot be links; forced here on small
+    ones (every block pruned, several blocks): the links equal the dense reference's."""
+    fa, fb = features_for(analyze(x)), features_for(analyze(y))
+    old = align_mod._BLOCK_ROWS, align_mod._PRUNE_FROM
+    align_mod._BLOCK_ROWS, align_mod._PRUNE_FROM = block_rows, 0
+    try:
+        fast = align_mod.align_features(fa, fb, top_k=top_k)
+    finally:
+        align_mod._BLOCK_ROWS, align_mod._PRUNE_FROM = old
+    assert fast == links_from_dense(dense_scores(fa, fb), fa, fb, top_k=top_k)
+
+
+def test_top_k_pruning_on_a_medium_case(monkeypatch):
+    base = ["The leaders discussed trade and tariffs.", "Xi stressed mutual respect.",
+            "They agreed to meet at APEC.", "Fentanyl cooperation was reviewed.",
+            "The sides exchanged views on Taiwan and trade.", "Nothing was said about Iran.",
+            "Both sides discussed trade, tariffs and fentanyl at length."]
+    x = " ".join(base[i % 7] for i in range(70))
+    y = " ".join(base[(i * 5) % 7] for i in range(50))
+    fa, fb = features_for(analyze(x)), features_for(analyze(y))
+    dense = links_from_dense(dense_scores(fa, fb), fa, fb, top_k=1)
+    monkeypatch.setattr(align_mod, "_PRUNE_FROM", 0)
+    monkeypatch.setattr(align_mod, "_BLOCK_ROWS", 8)
+    assert align_mod.align_features(fa, fb, top_k=1) == dense
