@@ -222,7 +222,7 @@ _NUMBERS = re.compile(r"[0-9０-９]+|[〇零一二三四五六七八九十百�
 
 
 def _number_tokens(parsed: Parsed) -> np.ndarray:
-    starts = np.array([m.start() for m in _NUMBERS.finditer(parsed.doc.text)], dtype=np.int64)
+    starts = np.array([m.start() for m in _NUMBERS.finditer(parsed.text)], dtype=np.int64)
     return np.isin(parsed.token_idx, starts)
 
 

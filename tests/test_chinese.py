@@ -317,3 +317,14 @@ def test_unknown_segmenter_is_a_parameter_error(monkeypatch):
     monkeypatch.setenv(SEGMENTER_ENV, "pkuseg")
     with pytest.raises(ParameterError, match="READOUT_DIFF_ZH_SEGMENTER"):
         segmenter_name()
+
+
+def test_specifics_count_the_numbers_of_a_chinese_readout():
+    # Offsets of numbers are taken in the original text, as the tokens' are: with a line break
+    # before them (so the tokenized copy differs) the flagged tokens must be the numbers.
+    from readout_diff.extract import _number_tokens
+    from readout_diff.nlp import parse
+
+    p = parse("新华社北京\n\n  9月19日电 习近平指出，今年是抗战胜利80周年。", "zh")
+    flagged = {p.text[int(p.token_idx[i]):p.token_end(i)] for i in _number_tokens(p).nonzero()[0]}
+    assert flagged and all(any(ch.isdigit() for ch in t) for t in flagged)
