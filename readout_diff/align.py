@@ -231,6 +231,10 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
             parts.append((rows[bi], j, score[bi, j]))
         return _select(*_concat(parts), fa, fb, top_k)
     ids_a, ids_b = _exact_ids(fa, fb)
+    # Two exact prunings, both kept on measurement: this first pass bounds rows and columns over
+    # the whole readout; _may_be_kept (below) bounds within a block with sure scores. At 2,000
+    # sentences a side the pair of them aligns in 2.6 s against 3.7 s with the second alone,
+    # with the same links.
     row_kth, col_kth = _kth_lower_bounds(fa, fb, ids_a, ids_b, top_k)
     pending = []
     columns = _ColumnBest(fb.n, top_k)
