@@ -12,6 +12,7 @@ __all__ = [
     "CodebookError",
     "InputError",
     "LimitError",
+    "LinkerError",
     "ParameterError",
     "ReadoutDiffError",
 ]
@@ -39,6 +40,10 @@ class LimitError(InputError):
 
 class CodebookError(ReadoutDiffError, ValueError):
     """A codebook file or entry is invalid; the message names the file, the entry and the problem."""
+
+
+class LinkerError(ReadoutDiffError, ValueError):
+    """A linker file is missing, malformed, or was trained on other features than this version's."""
 
 
 class ParameterError(ReadoutDiffError, ValueError):

@@ -1,0 +1,325 @@
+"""Which candidate sentence pairs become links: a logistic regression learned from gold alignments.
+
+The rule aligner (:func:`readout_diff.align.align_features`) scores every pair with one weighted
+sum and links a pair that is the best of its row or column. That rule cannot see the rest of
+the readout: whether a better partner exists, whether the shared topic is one that every other
+sentence also mentions, whether the pair opens both readouts. The linker adds that context in
+two stages:
+
+1. **Candidates**: the rule aligner with a lower threshold and ``top_k`` (``candidate_threshold``,
+   ``candidate_top_k``) proposes pairs: exact, blocked and pruned as always, so long readouts
+   stay cheap.
+2. **Decision**: each candidate gets the :data:`FEATURES` below (its similarity terms, how it
+   ranks in its row and column, how rare its shared topics are in the two readouts, ...), and a
+   logistic regression gives the probability that an annotator links it. Candidates from
+   ``cutoff`` on are links; identical sentences always are.
+
+The shipped model (``linkers/default.json``) was trained by ``readout-diff train-linker`` on the
+development corpus (``corpora/en``), never on ``corpora/heldout``; its file records the
+training corpus, the cross-validated precision/recall/F1 and the features. Prediction is a
+dot product in NumPy: scikit-learn is imported only to train
+(:mod:`readout_diff.linker_training`).
+
+Readouts in two languages keep the rule aligner: the gold alignments the model learns from
+are English against English.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from .errors import LinkerError
+from .model import Alignment, Link
+
+__all__ = ["FEATURES", "Linker", "default_linker", "link_features", "load_linker",
+           "pair_features", "resolve_linker"]
+
+#: What the model sees of a candidate pair (a, b), in this order. A model file names the features
+#: it was trained on; loading one with other names fails rather than mis-reading weights.
+FEATURES: tuple[str, ...] = (
+    "score",                    # the rule aligner's score of the pair
+    "cosine",                   # TF-IDF cosine of content words
+    "fuzzy",                    # rapidfuzz token_set_ratio / 100
+    "anchors",                  # weighted Jaccard of anchors (topics, frames, numbers, people)
+    "position",                 # 1 - |relative position in a - relative position in b|
+    "below_row_best",           # score - best candidate score of sentence a (<= 0)
+    "below_column_best",        # score - best candidate score of sentence b (<= 0)
+    "row_rank",                 # 0 for a's best candidate, 1 for the next, ... (at most 3)
+    "column_rank",
+    "shared_topics",            # topics (negated ones too) both sentences name
+    "union_topics",
+    "shared_frames",
+    "union_frames",
+    "disjoint_topics",          # both name topics, none the same
+    "same_speaker",
+    "first_a",                  # sentence a opens its readout (headline or first line)
+    "first_b",
+    "both_first",
+    "log_words_a",              # log(1 + content words)
+    "log_words_b",
+    "shared_people",            # both name the same two or more people
+    "shared_numbers",
+    "topic_rarity_max",         # max over shared topics t of 1 / (sentences of a with t × of b)
+    "topic_rarity_sum",
+    "frame_rarity_max",
+    "topics_a",                 # topics of a (negated ones too): a list sentence vs a single one
+    "topics_b",
+    "list_a",                   # a names three or more topics
+    "list_b",
+    "mutual_best",              # the pair is the best candidate of both its row and its column
+    "opening_pair",             # both among the first two sentences, naming the same people
+    "both_describe_talks",      # both characterise the talks ("candid and constructive")
+    "negation_crossed",         # one names a topic the other says was not discussed
+    "relative_a",               # position of a in its readout, 0 (first) to 1 (last)
+    "relative_b",
+)
+
+_MAX_RANK = 3
+
+
+def _mirror_index() -> tuple[int, ...]:
+    """For each feature, the one it becomes when the two readouts swap places (``row_rank`` ↔
+    ``column_rank``, ``first_a`` ↔ ``first_b``, ...); symmetric features map to themselves."""
+    swap = {"below_row_best": "below_column_best", "row_rank": "column_rank"}
+    for name in FEATURES:
+        if name.endswith("_a"):
+            swap[name] = name[:-2] + "_b"
+    swap.update({v: k for k, v in list(swap.items())})
+    return tuple(FEATURES.index(swap.get(name, name)) for name in FEATURES)
+
+
+#: ``x[:, MIRROR]`` is the feature matrix of the same pairs with the readouts swapped.
+MIRROR: tuple[int, ...] = _mirror_index()
+
+
+@dataclass(frozen=True)
+class Linker:
+    """A trained linker: standardisation, weights and cut-off of a logistic regression over
+    :data:`FEATURES`, and the candidate stage it was trained with."""
+
+    weights: tuple[float, ...]
+    intercept: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    cutoff: float
+    candidate_threshold: float = 0.20
+    candidate_top_k: int = 2
+    features: tuple[str, ...] = FEATURES
+    #: Where the model came from: corpus, pairs, gold links, cross-validated P/R/F1, versions.
+    provenance: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.features)
+        if not (len(self.weights) == len(self.mean) == len(self.scale) == n):
+            raise LinkerError(f"linker: {len(self.weights)} weights, {len(self.mean)} means and "
+                              f"{len(self.scale)} scales for {n} features; expected {n} of each")
+        if not 0.0 < self.cutoff < 1.0:
+            raise LinkerError(f"linker: cutoff must be a probability in (0, 1); got {self.cutoff!r}")
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """P(link) of each row of a feature matrix (rows: candidates; columns: :data:`FEATURES`).
+
+        The mean of the model's answer for the pair as given and with the readouts swapped, so
+        that comparing b with a links exactly the mirror of a with b.
+        """
+        return (self._sigmoid(x) + self._sigmoid(x[:, MIRROR])) / 2.0
+
+    def _sigmoid(self, x: np.ndarray) -> np.ndarray:
+        # Feature by feature, in a fixed order: a BLAS product may round differently with the
+        # memory layout, and the mirror property needs the same floats both ways round.
+        z = np.full(len(x), self.intercept)
+        for k, (m, s, w) in enumerate(zip(self.mean, self.scale, self.weights)):
+            z += (x[:, k] - m) / s * w
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": "readout-diff-linker/1", "features": list(self.features),
+                "weights": list(self.weights), "intercept": self.intercept,
+                "mean": list(self.mean), "scale": list(self.scale), "cutoff": self.cutoff,
+                "candidate_threshold": self.candidate_threshold,
+                "candidate_top_k": self.candidate_top_k, "provenance": dict(self.provenance)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], *, source: str = "linker") -> "Linker":
+        if d.get("format") != "readout-diff-linker/1":
+            raise LinkerError(f"{source}: not a readout-diff-linker/1 file "
+                              f"(format {d.get('format')!r})")
+        features = tuple(d.get("features", ()))
+        if features != FEATURES:
+            missing = sorted(set(FEATURES) - set(features))
+            extra = sorted(set(features) - set(FEATURES))
+            raise LinkerError(f"{source}: trained on other features than this version computes "
+                              f"(missing {missing}, unknown {extra}, or another order); "
+                              "retrain it with `readout-diff train-linker`")
+        try:
+            return cls(tuple(float(w) for w in d["weights"]), float(d["intercept"]),
+                       tuple(float(m) for m in d["mean"]), tuple(float(s) for s in d["scale"]),
+                       float(d["cutoff"]), float(d["candidate_threshold"]),
+                       int(d["candidate_top_k"]), features, dict(d.get("provenance", {})))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LinkerError(f"{source}: malformed linker ({type(exc).__name__}: {exc})") from None
+
+    def save(self, path: str | Path) -> None:
+        from .output import write_atomic
+
+        write_atomic(path, json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n")
+
+
+def load_linker(path: str | Path) -> Linker:
+    """Read a linker written by ``readout-diff train-linker`` (or :meth:`Linker.save`)."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LinkerError(f"{p}: no such linker file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LinkerError(f"{p}: unreadable linker ({exc})") from None
+    if not isinstance(data, dict):
+        raise LinkerError(f"{p}: a linker file holds a JSON object")
+    return Linker.from_dict(data, source=str(p))
+
+
+@lru_cache(maxsize=1)
+def default_linker() -> Linker:
+    """The linker shipped with the package (trained on ``corpora/en``)."""
+    ref = resources.files("readout_diff").joinpath("linkers/default.json")
+    return Linker.from_dict(json.loads(ref.read_text(encoding="utf-8")),
+                            source="readout_diff/linkers/default.json")
+
+
+def resolve_linker(linker: "Linker | str | Path | None") -> Linker | None:
+    """``"default"`` → the shipped linker; a path → that file; ``None`` → the rule aligner."""
+    if linker is None or isinstance(linker, Linker):
+        return linker
+    if isinstance(linker, str) and linker == "default":
+        return default_linker()
+    if isinstance(linker, (str, Path)):
+        return load_linker(linker)
+    from .errors import ParameterError
+
+    raise ParameterError.invalid("linker", "compare", "a Linker, 'default', a path or None",
+                                 linker)
+
+
+def candidates(fa: Any, fb: Any, linker: Linker) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs (i, j, rule score) from the rule aligner with the linker's settings."""
+    from .align import align_features
+
+    al = align_features(fa, fb, threshold=linker.candidate_threshold,
+                        top_k=linker.candidate_top_k)
+    i = np.array([x.a for x in al.links], dtype=np.int64)
+    j = np.array([x.b for x in al.links], dtype=np.int64)
+    s = np.array([x.score for x in al.links], dtype=np.float64)
+    return i, j, s
+
+
+def link_features(fa: Any, fb: Any, *, linker: Linker) -> Alignment:
+    """Align two readouts' features with a trained linker (see the module docstring)."""
+    from .align import _relation, align_features
+
+    if fa.lang != fb.lang:
+        return align_features(fa, fb)
+    i, j, s = candidates(fa, fb, linker)
+    if len(i):
+        p = linker.probabilities(pair_features(fa, fb, i, j, s))
+        same = np.array([fa.exact[a] == fb.exact[b] for a, b in zip(i.tolist(), j.tolist())])
+        keep = (p >= linker.cutoff) | same | (s >= 1.0)
+        i, j, s = i[keep], j[keep], s[keep]
+    links = tuple(Link(a, b, x, _relation(a, b, x, fa, fb))
+                  for a, b, x in zip(i.tolist(), j.tolist(), s.tolist()))
+    linked_a, linked_b = set(i.tolist()), set(j.tolist())
+    return Alignment(links, tuple(x for x in range(fa.n) if x not in linked_a),
+                     tuple(x for x in range(fb.n) if x not in linked_b))
+
+
+def pair_features(fa: Any, fb: Any, i: np.ndarray, j: np.ndarray,
+                  score: np.ndarray) -> np.ndarray:
+    """The :data:`FEATURES` of candidate pairs (i[k], j[k]) with rule scores ``score[k]``.
+
+    Row and column context (best score, rank) is taken over the candidates, which hold the
+    best-scoring partners of every sentence that has one.
+    """
+    from .align import pair_components
+
+    k = len(i)
+    out = np.zeros((k, len(FEATURES)))
+    if not k:
+        return out
+    cos, fz, sem, pos = pair_components(fa, fb, i, j)
+    row_best = np.full(fa.n, -np.inf)
+    np.maximum.at(row_best, i, score)
+    col_best = np.full(fb.n, -np.inf)
+    np.maximum.at(col_best, j, score)
+    count_a = _counts(fa.topics, fa.negated)
+    count_b = _counts(fb.topics, fb.negated)
+    frames_a = _counts(fa.frames)
+    frames_b = _counts(fb.frames)
+    speakers_a = fa.speakers or (None,) * fa.n
+    speakers_b = fb.speakers or (None,) * fb.n
+    words_a = [len(x.split()) for x in fa.strings]
+    words_b = [len(x.split()) for x in fb.strings]
+    rows = []
+    for a, b in zip(i.tolist(), j.tolist()):
+        ta, tb = fa.topics[a] | fa.negated[a], fb.topics[b] | fb.negated[b]
+        ra, rb = fa.frames[a], fb.frames[b]
+        shared_t, shared_f = ta & tb, ra & rb
+        both = fa.anchors[a] & fb.anchors[b]
+        rarity = [1.0 / (count_a[t] * count_b[t]) for t in shared_t]
+        rows.append((
+            len(shared_t), len(ta | tb), len(shared_f), len(ra | rb),
+            float(bool(ta) and bool(tb) and not shared_t),
+            float(speakers_a[a] is not None and speakers_a[a] == speakers_b[b]),
+            float(a == 0), float(b == 0), float(a == 0 and b == 0),
+            math.log1p(words_a[a]), math.log1p(words_b[b]),
+            float(any(x.startswith("p:") for x in both)),
+            float(any(x.startswith("n:") for x in both)),
+            max(rarity, default=0.0), sum(rarity),
+            max((1.0 / (frames_a[f] * frames_b[f]) for f in shared_f), default=0.0),
+            len(ta), len(tb), float(len(ta) >= 3), float(len(tb) >= 3),
+            0.0,  # mutual_best: filled below, from the ranks
+            float(a <= 1 and b <= 1 and any(x.startswith("p:") for x in both)),
+            float("d:talks" in both),
+            float(len(fa.topics[a] & fb.negated[b]) + len(fa.negated[a] & fb.topics[b])),
+            a / max(fa.n - 1, 1), b / max(fb.n - 1, 1),
+        ))
+    out[:, 0] = score
+    out[:, 1], out[:, 2], out[:, 3], out[:, 4] = cos, fz, sem, pos
+    out[:, 5] = score - row_best[i]
+    out[:, 6] = score - col_best[j]
+    out[:, 7] = _ranks(i, score)
+    out[:, 8] = _ranks(j, score)
+    out[:, 9:] = np.array(rows, dtype=np.float64)
+    out[:, FEATURES.index("mutual_best")] = (out[:, 7] == 0) & (out[:, 8] == 0)
+    return out
+
+
+def _counts(*per_sentence: tuple[frozenset[str], ...]) -> dict[str, int]:
+    """How many sentences name each label (in any of the given per-sentence sets)."""
+    counts: dict[str, int] = {}
+    for sets in zip(*per_sentence):
+        for label in frozenset().union(*sets):
+            counts[label] = counts.get(label, 0) + 1
+    return counts
+
+
+def _ranks(group: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """How many candidates of the same group score higher, capped at _MAX_RANK. Ties share a
+    rank, so the order the candidates come in does not matter."""
+    order = np.lexsort((-score, group))
+    g, v = group[order], score[order]
+    idx = np.arange(len(g))
+    new_run = np.ones(len(g), dtype=bool)  # where a (group, score) run begins
+    new_run[1:] = (g[1:] != g[:-1]) | (v[1:] != v[:-1])
+    run_start = np.maximum.accumulate(np.where(new_run, idx, 0))
+    rank = run_start - np.searchsorted(g, g, side="left")
+    out = np.empty(len(g))
+    out[order] = np.minimum(rank, _MAX_RANK)
+    return out
