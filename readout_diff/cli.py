@@ -111,6 +111,8 @@ def compare(
     formulas: Optional[Path] = FormulasOpt,
     background: Optional[Path] = BackgroundOpt,
     max_bytes: int = MaxBytesOpt,
+    linker: Optional[Path] = typer.Option(None, "--linker", help="A linker file made by train-linker (default: the shipped one)."),
+    rule_aligner: bool = typer.Option(False, "--rule-aligner", help="Link sentences by the plain score rule, without a learned linker."),
 ) -> None:
     """Compare two readouts of one event: gaps, aligned sentences, scores, signals.
 
@@ -125,19 +127,51 @@ def compare(
         warnings.simplefilter("always")
         cb, lex = _codebook(codebook), _lexicon(formulas)
         bg = _background(background, cb, lang.value, inputs)
+        chosen = None if rule_aligner else (linker if linker is not None else "default")
         if c is None:
             result = run(load_readout(a, max_bytes=max_bytes), load_readout(b, max_bytes=max_bytes),
                          label_a=label_a, label_b=label_b, codebook=cb, lang=lang.value,
-                         lexicon=lex, background=bg, max_chars=max_bytes)
+                         lexicon=lex, background=bg, max_chars=max_bytes, linker=chosen)
         else:
             from .triangulate import compare_three
 
             ra, rb, rc = (load_readout(p, label=x, max_bytes=max_bytes)
                           for p, x in zip(inputs, (label_a, label_b, label_c)))
             result = compare_three(ra, rb, rc, codebook=cb, lang=lang.value, lexicon=lex,
-                                   background=bg)
+                                   background=bg, linker=chosen)
     _show_warnings(caught)
     _emit(render(result, format.value), output, inputs)
+
+
+@app.command("train-linker")
+def train_linker_cmd(
+    corpora: List[Path] = typer.Argument(..., metavar="CORPUS...", help="Folders of annotated pairs (corpora/README.md) with gold alignments."),
+    output: Path = typer.Option(..., "--output", "-o", help="The linker file to write (JSON)."),
+    exclude: List[str] = typer.Option(["heldout"], "--exclude", help="Leave out pair folders below a folder of this name (repeatable)."),
+    candidate_threshold: float = typer.Option(0.20, "--candidate-threshold", min=0.01, max=1.0, help="Least rule score of a candidate pair."),
+    candidate_top_k: int = typer.Option(2, "--candidate-top-k", min=1, help="Candidates per sentence, by rule score."),
+    codebook: Optional[Path] = CodebookOpt,
+) -> None:
+    """Train the sentence linker on gold alignments; print its cross-validated link P/R/F1."""
+    from .linker_training import examples_from_corpus, train_linker
+    from .output import refuse_inputs
+
+    refuse_inputs(output, corpora)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        examples = examples_from_corpus(corpora, exclude=tuple(exclude), codebook=_codebook(codebook))
+    _show_warnings(caught)
+    linker, report = train_linker(examples, candidate_threshold=candidate_threshold,
+                                  candidate_top_k=candidate_top_k,
+                                  provenance={"corpus": [str(p) for p in corpora],
+                                              "exclude": list(exclude)})
+    linker.save(output)
+    cv = report.cross_validated
+    typer.echo(f"{report.pairs} pairs, {report.gold_links} gold links, {report.candidates} "
+               f"candidates ({report.gold_in_candidates} of them gold)")
+    typer.echo(f"leave-one-pair-out at cut-off {report.cutoff:g}: precision {cv.precision:.3f} "
+               f"recall {cv.recall:.3f} F1 {cv.f1:.3f}")
+    typer.echo(f"wrote {output}", err=True)
 
 
 @app.command("codebook")

@@ -136,13 +136,14 @@ def find_gold_pairs(root: str | Path, *, exclude: tuple[str, ...] = ()) -> Itera
 
 
 def evaluate_corpus(root: str | Path, *, codebook: Any = None,
-                    exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+                    exclude: tuple[str, ...] = (), linker: Any = "default") -> dict[str, Any]:
     """Run :func:`readout_diff.compare` on every gold pair under ``root`` and score each stage.
 
     Returns a JSON-ready dict, also split by language (``by_lang``): per-id and micro/macro
     P/R/F1 of topics and frames, negation, attribution, alignment (strict links) and unaligned
     sentences, sentence-count agreement, and the share of pairs whose one-sided topic lists
-    (only_a / only_b) are exactly right.
+    (only_a / only_b) are exactly right. ``linker`` is passed to :func:`readout_diff.compare`
+    (``None``: the rule aligner).
     """
     from .pipeline import compare
     from .readers import load_readout
@@ -159,7 +160,7 @@ def evaluate_corpus(root: str | Path, *, codebook: Any = None,
     for pair in find_gold_pairs(root, exclude=exclude):
         ra = load_readout(pair.path_a, label=pair.label_a)
         rb = load_readout(pair.path_b, label=pair.label_b)
-        c = compare(ra, rb, codebook=codebook)
+        c = compare(ra, rb, codebook=codebook, linker=linker)
         sides = pair.gold["sides"]
         for name, an in ((pair.label_a, c.a), (pair.label_b, c.b)):
             g = sides[name]

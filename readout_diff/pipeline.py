@@ -10,7 +10,8 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Union
 
-from .align import DEFAULT_THRESHOLD, DEFAULT_TOP_K, SentenceFeatures, align_features, features_for
+from .align import (DEFAULT_THRESHOLD, DEFAULT_TOP_K, SentenceFeatures, _check, align_features,
+                    features_for)
 from .codebook import Codebook
 from .errors import LimitError, ParameterError
 from .extract import extract
@@ -24,6 +25,7 @@ from .score import gaps, scores
 if TYPE_CHECKING:  # pragma: no cover
     from .emphasis import Background
     from .formulas import Lexicon
+    from .linker import Linker
 
 __all__ = ["DEFAULT_MAX_CHARS", "DEFAULT_MAX_SENTENCES", "ReadoutLike", "analyze", "compare"]
 
@@ -177,10 +179,16 @@ def compare(
     lexicon: "Lexicon | None" = None,
     background: "Background | None" = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    linker: "Linker | str | os.PathLike[str] | None" = "default",
 ) -> Comparison:
     """Compare two readouts of one event: gaps, aligned sentences and scores.
 
     Labels default to the readouts' own (a file's stem) or ``"a"`` and ``"b"`` for strings.
+    Sentences are linked by ``linker`` (:mod:`readout_diff.linker`): ``"default"`` is the one
+    shipped, trained on the annotated corpus; a path loads one made by
+    ``readout-diff train-linker``; ``None`` keeps the plain rule (a score of at least
+    ``threshold`` and among the ``top_k`` best of its row or column), which ``threshold`` and
+    ``top_k`` set. Readouts in two languages always use the rule.
     ``background`` (:func:`readout_diff.emphasis.load_background`) informs the prior of the
     emphasis statistics in ``signals.emphasis``; ``lexicon`` replaces the shipped formulas.
 
@@ -198,17 +206,24 @@ def compare(
     an_a, fa = _analyze(ra, codebook, lang, max_sentences, lexicon, max_chars=max_chars)
     an_b, fb = _analyze(rb, codebook, lang, max_sentences, lexicon, max_chars=max_chars)
     return _compare_analysed(an_a, fa, an_b, fb, threshold=threshold, top_k=top_k,
-                             background=background)
+                             background=background, linker=linker)
 
 
 def _compare_analysed(an_a: Analysis, fa: SentenceFeatures, an_b: Analysis, fb: SentenceFeatures,
                       *, threshold: float, top_k: int,
-                      background: "Background | None" = None) -> Comparison:
+                      background: "Background | None" = None,
+                      linker: "Linker | str | os.PathLike[str] | None" = "default") -> Comparison:
     """Align, score and read the signals of two analysed readouts (shared by compare_three)."""
     from .emphasis import emphasis, word_counts
+    from .linker import link_features, resolve_linker
     from .signals import compare_signals
 
-    alignment = align_features(fa, fb, threshold=threshold, top_k=top_k)
+    _check(threshold, top_k, "compare")
+    chosen = resolve_linker(linker)
+    if chosen is None:
+        alignment = align_features(fa, fb, threshold=threshold, top_k=top_k)
+    else:
+        alignment = link_features(fa, fb, linker=chosen)
     emph = emphasis(an_a, an_b, words_a=word_counts(fa), words_b=word_counts(fb),
                     background=background)
     return Comparison(a=an_a, b=an_b, alignment=alignment, gaps=gaps(an_a, an_b),

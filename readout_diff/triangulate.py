@@ -154,6 +154,7 @@ def compare_three(
     max_sentences: int | None = None,
     lexicon: "Lexicon | None" = None,
     background: "Background | None" = None,
+    linker: "Linker | str | os.PathLike[str] | None" = "default",
 ) -> Triangulation:
     """Compare an original ``a``, its translation ``b`` and the other side's readout ``c``.
 
@@ -169,6 +170,7 @@ def compare_three(
     """
     from .align import DEFAULT_THRESHOLD, DEFAULT_TOP_K
     from .errors import ParameterError
+    from .linker import resolve_linker
     from .pipeline import DEFAULT_MAX_SENTENCES, _analyze, _as_readout, _compare_analysed
 
     if labels is not None and (not isinstance(labels, (tuple, list)) or len(labels) != 3):
@@ -183,7 +185,8 @@ def compare_three(
     (an_a, fa), (an_b, fb), (an_c, fc) = (
         _analyze(r, codebook, lang, limit, lexicon) for r in readouts)
     kw = {"threshold": DEFAULT_THRESHOLD if threshold is None else threshold,
-          "top_k": DEFAULT_TOP_K if top_k is None else top_k, "background": background}
+          "top_k": DEFAULT_TOP_K if top_k is None else top_k, "background": background,
+          "linker": resolve_linker(linker)}  # loaded once for both comparisons
     drift = _compare_analysed(an_a, fa, an_b, fb, **kw)
     disagreement = _compare_analysed(an_b, fb, an_c, fc, **kw)
     return Triangulation(drift, disagreement, summarise(drift, disagreement))
