@@ -171,7 +171,10 @@ def train_linker_cmd(
                f"candidates ({report.gold_in_candidates} of them gold)")
     typer.echo(f"leave-one-pair-out at cut-off {report.cutoff:g}: precision {cv.precision:.3f} "
                f"recall {cv.recall:.3f} F1 {cv.f1:.3f}")
-    typer.echo(f"wrote {output}", err=True)
+    for kind, r in report.by_kind.items():
+        typer.echo(f"  pairs in {kind}: precision {r.precision:.3f} recall {r.recall:.3f} "
+                   f"F1 {r.f1:.3f} ({r.support} gold links)")
+    typer.echo(f"wrote {output}")
 
 
 @app.command("codebook")

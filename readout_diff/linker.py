@@ -20,8 +20,11 @@ training corpus, the cross-validated precision/recall/F1 and the features. Predi
 dot product in NumPy: scikit-learn is imported only to train
 (:mod:`readout_diff.linker_training`).
 
-Readouts in two languages keep the rule aligner: the gold alignments the model learns from
-are English against English.
+Readouts in two languages are linked the same way when the model was trained on such pairs
+(the shipped one was: the Chinese readouts of ``corpora/zh`` against the English ones): their
+candidates come from the rule's cross-language score (anchors and speakers), and the
+``two_languages`` feature tells the model that no words could be compared. A model trained on
+one language only leaves them to the rule.
 """
 
 from __future__ import annotations
@@ -80,6 +83,7 @@ FEATURES: tuple[str, ...] = (
     "negation_crossed",         # one names a topic the other says was not discussed
     "relative_a",               # position of a in its readout, 0 (first) to 1 (last)
     "relative_b",
+    "two_languages",            # the readouts are in two languages (no shared words to compare)
 )
 
 _MAX_RANK = 3
@@ -112,6 +116,9 @@ class Linker:
     cutoff: float
     candidate_threshold: float = 0.20
     candidate_top_k: int = 2
+    #: Whether the training pairs included readouts in two languages; if not, such pairs keep
+    #: the rule aligner (the model never saw a pair without shared words).
+    two_languages: bool = False
     features: tuple[str, ...] = FEATURES
     #: Where the model came from: corpus, pairs, gold links, cross-validated P/R/F1, versions.
     provenance: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
@@ -145,7 +152,8 @@ class Linker:
                 "weights": list(self.weights), "intercept": self.intercept,
                 "mean": list(self.mean), "scale": list(self.scale), "cutoff": self.cutoff,
                 "candidate_threshold": self.candidate_threshold,
-                "candidate_top_k": self.candidate_top_k, "provenance": dict(self.provenance)}
+                "candidate_top_k": self.candidate_top_k, "two_languages": self.two_languages,
+                "provenance": dict(self.provenance)}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], *, source: str = "linker") -> "Linker":
@@ -163,7 +171,8 @@ class Linker:
             return cls(tuple(float(w) for w in d["weights"]), float(d["intercept"]),
                        tuple(float(m) for m in d["mean"]), tuple(float(s) for s in d["scale"]),
                        float(d["cutoff"]), float(d["candidate_threshold"]),
-                       int(d["candidate_top_k"]), features, dict(d.get("provenance", {})))
+                       int(d["candidate_top_k"]), bool(d.get("two_languages", False)), features,
+                       dict(d.get("provenance", {})))
         except (KeyError, TypeError, ValueError) as exc:
             raise LinkerError(f"{source}: malformed linker ({type(exc).__name__}: {exc})") from None
 
@@ -225,7 +234,7 @@ def link_features(fa: Any, fb: Any, *, linker: Linker) -> Alignment:
     """Align two readouts' features with a trained linker (see the module docstring)."""
     from .align import _relation, align_features
 
-    if fa.lang != fb.lang:
+    if fa.lang != fb.lang and not linker.two_languages:
         return align_features(fa, fb)
     i, j, s = candidates(fa, fb, linker)
     if len(i):
@@ -289,6 +298,7 @@ def pair_features(fa: Any, fb: Any, i: np.ndarray, j: np.ndarray,
             float("d:talks" in both),
             float(len(fa.topics[a] & fb.negated[b]) + len(fa.negated[a] & fb.topics[b])),
             a / max(fa.n - 1, 1), b / max(fb.n - 1, 1),
+            float(fa.lang != fb.lang),
         ))
     out[:, 0] = score
     out[:, 1], out[:, 2], out[:, 3], out[:, 4] = cos, fz, sem, pos

@@ -27,7 +27,7 @@ from .linker import FEATURES, MIRROR, Linker, candidates, pair_features
 
 __all__ = ["Example", "TrainingReport", "examples_from_corpus", "train_linker"]
 
-_CUTOFFS = tuple(round(x, 3) for x in np.arange(0.15, 0.801, 0.025))
+_CUTOFFS = tuple(round(float(x), 3) for x in np.arange(0.15, 0.801, 0.025))
 
 
 @dataclass(frozen=True)
@@ -51,17 +51,20 @@ class TrainingReport:
     gold_in_candidates: int
     cutoff: float
     cross_validated: PRF
+    #: The same, for pairs in one language and for pairs in two (where there are any).
+    by_kind: dict[str, PRF]
 
     def to_dict(self) -> dict[str, Any]:
         return {"pairs": self.pairs, "gold_links": self.gold_links,
                 "candidates": self.candidates, "gold_in_candidates": self.gold_in_candidates,
-                "cutoff": self.cutoff, "cross_validated": self.cross_validated.to_dict()}
+                "cutoff": self.cutoff, "cross_validated": self.cross_validated.to_dict(),
+                "by_kind": {k: v.to_dict() for k, v in self.by_kind.items()}}
 
 
 def examples_from_corpus(roots: Sequence[str | Path], *, exclude: tuple[str, ...] = ("heldout",),
                          codebook: Any = None) -> list[Example]:
-    """Every same-language gold pair with an ``alignment`` under ``roots`` whose sentence
-    counts agree with the gold (otherwise the indices would not mean the same sentences)."""
+    """Every gold pair with an ``alignment`` under ``roots`` whose sentence counts agree with
+    the gold (otherwise the indices would not mean the same sentences)."""
     from .pipeline import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, _analyze
     from .readers import load_readout
 
@@ -77,8 +80,6 @@ def examples_from_corpus(roots: Sequence[str | Path], *, exclude: tuple[str, ...
                 analysed.append(_analyze(readout, codebook, "auto", DEFAULT_MAX_SENTENCES, None,
                                          max_chars=DEFAULT_MAX_CHARS))
             (an_a, fa), (an_b, fb) = analysed
-            if an_a.lang != an_b.lang:
-                continue
             if (an_a.n_sentences != sides[pair.label_a].get("n_sentences", an_a.n_sentences)
                     or an_b.n_sentences != sides[pair.label_b].get("n_sentences",
                                                                    an_b.n_sentences)):
@@ -117,32 +118,36 @@ def train_linker(examples: Iterable[Example], *, candidate_threshold: float = 0.
             probs.append(np.full(len(ys[k]), 0.5))
             continue
         probs.append(_fit(x_tr, y_tr, c).probabilities(xs[k]) if len(ys[k]) else np.zeros(0))
-    best: tuple[float, float, PRF] | None = None
-    for cutoff in _CUTOFFS:
-        tp = fp = fn = 0
-        for ex, p, key in zip(examples, probs, keys):
-            same = {key[n] for n in range(len(key))
-                    if ex.fa.exact[key[n][0]] == ex.fb.exact[key[n][1]]}
-            pred = {key[n] for n in range(len(key)) if p[n] >= cutoff} | same
-            hit = len(pred & ex.gold)
-            tp, fp, fn = tp + hit, fp + len(pred) - hit, fn + len(ex.gold) - hit
-        r = PRF(tp, fp, fn)
-        if best is None or r.f1 > best[1] + 1e-12:
-            best = (cutoff, r.f1, r)
-    assert best is not None
-    cutoff, _, cv = best
-    cutoff = float(cutoff)
+    cutoff = max(_CUTOFFS, key=lambda t: (_scored(examples, probs, keys, t).f1, -t))
+    kinds = {"one language": [k for k, ex in enumerate(examples) if ex.fa.lang == ex.fb.lang],
+             "two languages": [k for k, ex in enumerate(examples) if ex.fa.lang != ex.fb.lang]}
+    by_kind = {name: _scored([examples[k] for k in ks], [probs[k] for k in ks],
+                             [keys[k] for k in ks], cutoff) for name, ks in kinds.items() if ks}
     model = _fit(np.vstack(xs), y_all, c)
     report = TrainingReport(
         pairs=len(examples), gold_links=sum(len(ex.gold) for ex in examples),
         candidates=int(len(y_all)), gold_in_candidates=int(y_all.sum()), cutoff=cutoff,
-        cross_validated=cv)
+        cross_validated=_scored(examples, probs, keys, cutoff), by_kind=by_kind)
     info = dict(provenance or {})
     info.setdefault("trained", _dt.date.today().isoformat())
     info.update({"examples": [ex.name for ex in examples], "report": report.to_dict(), "C": c})
     linker = Linker(model.weights, model.intercept, model.mean, model.scale, cutoff,
-                    candidate_threshold, candidate_top_k, FEATURES, info)
+                    candidate_threshold, candidate_top_k, bool(kinds["two languages"]),
+                    FEATURES, info)
     return linker, report
+
+
+def _scored(examples: list[Example], probs: list[np.ndarray],
+            keys: list[list[tuple[int, int]]], cutoff: float) -> PRF:
+    """Link P/R/F1 over all gold links when candidates from ``cutoff`` on (and identical
+    sentences) are links."""
+    tp = fp = fn = 0
+    for ex, p, key in zip(examples, probs, keys):
+        same = {k for k in key if ex.fa.exact[k[0]] == ex.fb.exact[k[1]]}
+        pred = {k for k, x in zip(key, p.tolist()) if x >= cutoff} | same
+        hit = len(pred & ex.gold)
+        tp, fp, fn = tp + hit, fp + len(pred) - hit, fn + len(ex.gold) - hit
+    return PRF(tp, fp, fn)
 
 
 def _fit(x: np.ndarray, y: np.ndarray, c: float) -> Linker:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -170,6 +171,7 @@ def test_training_on_a_small_corpus_reports_consistent_counts(tmp_path):
     cv = report.cross_validated
     assert report.pairs == 3 and report.gold_links == 10
     assert cv.tp + cv.fn == 10 and report.gold_in_candidates <= report.candidates
+    assert list(report.by_kind) == ["one language"] and not linker.two_languages
     assert 0.0 < linker.cutoff < 1.0 and linker.features == FEATURES
     with pytest.raises(LinkerError, match="at least two"):
         train_linker(examples[:1])
@@ -186,10 +188,17 @@ def test_compare_uses_the_linker_and_none_keeps_the_rule():
     assert [(x.a, x.b) for x in same.alignment.links] == [(0, 0)]
 
 
-def test_readouts_in_two_languages_keep_the_rule():
-    zh = "习近平同拜登通电话。双方讨论了气候变化。"
-    en = "Xi Jinping spoke with Joe Biden. They discussed climate change."
-    assert compare(zh, en).alignment == compare(zh, en, linker=None).alignment
+def test_readouts_in_two_languages_use_the_linker_only_if_it_learned_from_such_pairs():
+    zh = ("习近平同拜登通电话。双方讨论了气候变化。习近平强调，台湾问题是中国核心利益。"
+          "双方同意保持联系。")
+    en = ("Xi Jinping spoke with Joe Biden. They discussed climate change. On Taiwan, Xi said "
+          "it is a core interest. The two leaders agreed to stay in touch.")
+    fa, fb = _features(zh, "cn"), _features(en, "us")
+    assert (fa.lang, fb.lang) == ("zh", "en") and default_linker().two_languages
+    assert compare(zh, en).alignment == link_features(fa, fb, linker=default_linker())
+    one_language = replace(default_linker(), two_languages=False)
+    assert link_features(fa, fb, linker=one_language) == align_features(fa, fb)
+    assert compare(zh, en, linker=one_language).alignment == compare(zh, en, linker=None).alignment
 
 
 def run(*args):
