@@ -138,7 +138,7 @@ def compare(
             ra, rb, rc = (load_readout(p, label=x, max_bytes=max_bytes)
                           for p, x in zip(inputs, (label_a, label_b, label_c)))
             result = compare_three(ra, rb, rc, codebook=cb, lang=lang.value, lexicon=lex,
-                                   background=bg, linker=chosen)
+                                   background=bg, linker=chosen, max_chars=max_bytes)
     _show_warnings(caught)
     _emit(render(result, format.value), output, inputs)
 

@@ -152,6 +152,7 @@ def compare_three(
     threshold: float | None = None,
     top_k: int | None = None,
     max_sentences: int | None = None,
+    max_chars: int | None = None,
     lexicon: "Lexicon | None" = None,
     background: "Background | None" = None,
     linker: "Linker | str | os.PathLike[str] | None" = "default",
@@ -171,7 +172,8 @@ def compare_three(
     from .align import DEFAULT_THRESHOLD, DEFAULT_TOP_K
     from .errors import ParameterError
     from .linker import resolve_linker
-    from .pipeline import DEFAULT_MAX_SENTENCES, _analyze, _as_readout, _compare_analysed
+    from .pipeline import (DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, _analyze, _as_readout,
+                           _compare_analysed)
 
     if labels is not None and (not isinstance(labels, (tuple, list)) or len(labels) != 3):
         raise ParameterError.invalid("labels", "compare_three", "three labels", labels)
@@ -183,7 +185,9 @@ def compare_three(
         readouts.append(r)
     limit = DEFAULT_MAX_SENTENCES if max_sentences is None else max_sentences
     (an_a, fa), (an_b, fb), (an_c, fc) = (
-        _analyze(r, codebook, lang, limit, lexicon) for r in readouts)
+        _analyze(r, codebook, lang, limit, lexicon,
+                 max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars)
+        for r in readouts)
     kw = {"threshold": DEFAULT_THRESHOLD if threshold is None else threshold,
           "top_k": DEFAULT_TOP_K if top_k is None else top_k, "background": background,
           "linker": resolve_linker(linker)}  # loaded once for both comparisons

@@ -95,3 +95,13 @@ def test_cli_three_readouts(tmp_path):
     emphasis = json.loads(two.stdout)["signals"]["emphasis"]
     # The background folder holds the two inputs (left out) and the translation.
     assert emphasis["prior"] == "background" and emphasis["background"]["documents"] == 1
+
+
+def test_compare_three_honours_the_character_limit():
+    from readout_diff.errors import LimitError
+    from readout_diff.triangulate import compare_three
+
+    text = "The leaders discussed trade. " * 10
+    with pytest.raises(LimitError, match="more than the limit"):
+        compare_three(text, text, text, max_chars=100)
+    assert compare_three(text, text, text, max_chars=len(text)).summary.verdict
