@@ -219,115 +219,180 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
                    threshold: float = DEFAULT_THRESHOLD, top_k: int = DEFAULT_TOP_K) -> Alignment:
     """Align two readouts from their features (blocked and pruned; see the module docstring).
 
-    Per block, the pairs that pass the bound are scored together: rapidfuzz's ``cpdist`` on
-    their strings and the same arithmetic as :func:`_combine`, element-wise (so the same
-    floats), and the links chosen on arrays; Python works per link, not per pair.
+    Per block, the pairs that can still be links are kept as arrays; rapidfuzz's ``cpdist``
+    scores them with the same arithmetic as :func:`_combine`, element-wise (so the same
+    floats), and the links are chosen on arrays; Python works per link, not per pair.
     """
     _check(threshold, top_k, "align")
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     if fa.lang != fb.lang:
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for rows, score in _cross_blocks(fa, fb):
             bi, j = np.nonzero(score >= threshold)
             parts.append((rows[bi], j, score[bi, j]))
         return _select(*_concat(parts), fa, fb, top_k)
-    ids_a, ids_b = _exact_ids(fa, fb)
-    # Two exact prunings, both kept on measurement: this first pass bounds rows and columns over
-    # the whole readout; _may_be_kept (below) bounds within a block with sure scores. At 2,000
-    # sentences a side the pair of them aligns in 2.6 s against 3.7 s with the second alone,
-    # with the same links.
-    row_kth, col_kth = _kth_lower_bounds(fa, fb, ids_a, ids_b, top_k)
-    pending = []
-    columns = _ColumnBest(fb.n, top_k)
-    with _FuzzQueue(fa.strings, fb.strings) as fuzz:
-        for rows, cos, sem, pos in _blocks(fa, fb):
-            ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
-            # Exact pruning: a pair is linked only when it is among the top_k of its row or of
-            # its column, so one whose upper bound is below the k-th best *lower* bound of both
-            # (the score without its fuzzy term) can never be linked: rapidfuzz skips it.
-            eps = 1e-12
-            bi, j = np.nonzero((ub >= threshold - eps)
-                               & ((ub >= row_kth[rows][:, None] - eps)
-                                  | (ub >= col_kth[None, :] - eps)))
-            i = rows[bi]
-            other = ids_a[i] != ids_b[j]  # identical sentences score 1.0: added below
-            bi, i, j = bi[other], i[other], j[other]
-            c, s, p = cos[bi, j], sem[bi, j], pos[bi, j]
-            if len(i) >= _PRUNE_FROM:
-                keep = _may_be_kept(i, j, c, s, p, threshold, top_k, fa.n, columns)
-                i, j, c, s, p = i[keep], j[keep], c[keep], s[keep], p[keep]
-            pending.append((fuzz.submit(i, j), i, j, c, s, p))
-        for fz, i, j, c, s, p in pending:
-            score = np.minimum(1.0, np.maximum(
-                0.0, W_COS * c + W_FUZZ * fuzz.result(fz) + W_SEM * s + W_POS * p))
-            ok = score >= threshold
-            parts.append((i[ok], j[ok], score[ok]))
-    # Identical sentences pair up with score 1.0, with or without content words.
-    same_i, same_j = _same_pairs(ids_a, ids_b)
-    parts.append((same_i, same_j, np.ones(len(same_i))))
-    return _select(*_concat(parts), fa, fb, top_k)
+    return _select(*_Pruned(fa, fb, threshold, top_k).scored(), fa, fb, top_k)
 
 
-def _kth_lower_bounds(fa: SentenceFeatures, fb: SentenceFeatures, ids_a: np.ndarray,
-                      ids_b: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The k-th largest lower bound of each row and of each column (first pass over the blocks;
-    a lower bound is the score without its fuzzy term, 1.0 for identical sentences)."""
-    row_kth = np.full(fa.n, -np.inf)
-    col_top: np.ndarray | None = None
-    kr, kc = min(top_k, fb.n), min(top_k, fa.n)
-    for rows, cos, sem, pos in _blocks(fa, fb):
-        lb = W_COS * cos + W_SEM * sem + W_POS * pos
-        lb = np.where(ids_a[rows][:, None] == ids_b[None, :], 1.0, lb)
-        row_kth[rows] = np.partition(lb, -kr, axis=1)[:, -kr]
-        stack = lb if col_top is None else np.vstack([col_top, lb])
-        col_top = np.partition(stack, -kc, axis=0)[-kc:] if stack.shape[0] > kc else stack
-    col_kth = col_top.min(axis=0) if col_top is not None else np.full(fb.n, -np.inf)
-    return row_kth, col_kth
+_EPS = 1e-12  # margin for bounds summed in another order than the score
+_BOUND_FROM = 20_000  # pairs (n × m) from which the fuzzy term is bounded per pair
 
 
-_PRUNE_FROM = 2_000  # candidates in a block from which top-k pruning pays for itself
+def _score(c, fz, s, p):
+    """The score of :func:`_combine`, element-wise: the same floats, and monotone in each term,
+    so a bound on ``fz`` gives a bound on the score."""
+    return np.minimum(1.0, np.maximum(0.0, W_COS * c + W_FUZZ * fz + W_SEM * s + W_POS * p))
 
 
-def _may_be_kept(i: np.ndarray, j: np.ndarray, c: np.ndarray, s: np.ndarray, p: np.ndarray,
-                 threshold: float, top_k: int, n_a: int, columns: "_ColumnBest") -> np.ndarray:
-    """Which candidate pairs could still be links, before their fuzzy term is computed.
+class _Pruned:
+    """Same-language scoring that runs rapidfuzz only on pairs that can still be links.
 
-    A pair's score lies between its value with the fuzzy term at 0 and at 1 (the same
-    arithmetic, monotone in each step). A pair is kept when it scores 1.0 or is among the
-    ``top_k`` of its row or of its column; if ``top_k`` pairs of its row surely score (their
-    lower bounds reach the threshold) above its upper bound, and ``top_k`` of its column so far
-    do too, it can be neither and will not reach 1.0: dropping it changes no link (the
-    witnesses stay, and rank above anything the dropped pair ranked above). Blocks hold whole
-    rows, so a row's witnesses are all in its block; a column's are those seen so far.
+    A pair is linked when it scores 1.0 or is among the ``top_k`` of its row or of its column.
+    So a pair whose score is below ``top_k`` *other* pairs' scores in its row and ``top_k`` in
+    its column, and below 1.0, is no link, and dropping it changes no link: each row's and
+    column's ``top_k`` are links and stay, and rank above anything the dropped pair ranked
+    above. Scores are compared through bounds: a pair's *lower* bound is its score with the
+    fuzzy term at 0 (or its real score once rapidfuzz scored it, or 1.0 for identical
+    sentences); its *upper* bound puts an exact upper bound of the fuzzy term in its place
+    (:class:`_FuzzBound`; 1 for small readouts). A pair is dropped when its upper bound is below
+    the threshold, or below the ``top_k``-th best lower bound of its row and of its column (a
+    column's bar grows as blocks come, so the bar in use is always one the end will reach).
+
+    Long readouts first score, per block, each row's best pairs by upper bound ("witnesses":
+    real scores make high bars), then each column's, then refine the upper bounds of what is
+    left with character counts, and score the rest. Every scored pair is kept for
+    :func:`_select`, so dropping only ever removes pairs that are no link.
     """
-    low = np.minimum(1.0, np.maximum(0.0, W_COS * c + W_FUZZ * 0.0 + W_SEM * s + W_POS * p))
-    high = np.minimum(1.0, np.maximum(0.0, W_COS * c + W_FUZZ * 1.0 + W_SEM * s + W_POS * p))
-    sure = low >= threshold
-    row_bar = _kth_best(i[sure], low[sure], top_k, n_a)
-    col_bar = columns.update(j[sure], low[sure])
-    return (high >= 1.0) | (high >= row_bar[i]) | (high >= col_bar[j])
+
+    def __init__(self, fa: SentenceFeatures, fb: SentenceFeatures, threshold: float,
+                 top_k: int) -> None:
+        self.fa, self.fb, self.threshold, self.k = fa, fb, threshold, top_k
+        self.ids_a, self.ids_b = _exact_ids(fa, fb)
+        self.bound = _FuzzBound(fa, fb) if fa.n * fb.n >= _BOUND_FROM else None
+        # Lower bounds kept in separate multisets (a pair counted once in each), the bar being
+        # the larger of their k-th bests: row and column k-th best score-without-fuzz, and the
+        # k-th best real score (identical pairs: 1.0) per row and per column.
+        self.row_lb = np.full(fa.n, -np.inf)
+        self.col_lb = _ColumnBest(fb.n, top_k)
+        self.row_real = _ColumnBest(fa.n, top_k)
+        self.col_real = _ColumnBest(fb.n, top_k)
+        self.done: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        same_i, same_j = _same_pairs(self.ids_a, self.ids_b)
+        self._record(same_i, same_j, np.ones(len(same_i)))
+
+    def _record(self, i: np.ndarray, j: np.ndarray, score: np.ndarray) -> None:
+        self.done.append((i, j, score))
+        self.row_real.update(i, score)
+        self.col_real.update(j, score)
+
+    def _bars(self) -> tuple[np.ndarray, np.ndarray]:
+        return (np.maximum(self.row_lb, self.row_real.kth()),
+                np.maximum(self.col_lb.kth(), self.col_real.kth()))
+
+    def _may_be_links(self, i: np.ndarray, j: np.ndarray, ub: np.ndarray) -> np.ndarray:
+        row_bar, col_bar = self._bars()
+        return ((ub >= self.threshold - _EPS)
+                & ((ub >= row_bar[i] - _EPS) | (ub >= col_bar[j] - _EPS)))
+
+    def _score_pairs(self, cand: dict, which: np.ndarray) -> dict:
+        """Score the candidates ``which`` with rapidfuzz, record them, return the others."""
+        i, j = cand["i"][which], cand["j"][which]
+        fz = _fuzz_pairs(self.fa.strings, self.fb.strings, i, j)
+        self._record(i, j, _score(cand["c"][which], fz, cand["s"][which], cand["p"][which]))
+        rest = np.ones(len(cand["i"]), bool)
+        rest[which] = False
+        return {key: v[rest] for key, v in cand.items()}
+
+    def scored(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(i, j, score) of every pair that scored at least the threshold and may be a link."""
+        fa, fb, k = self.fa, self.fb, self.k
+        pending = []
+        for rows, cos, sem, pos in _blocks(fa, fb):
+            lb = W_COS * cos + W_SEM * sem + W_POS * pos
+            lo, hi = int(rows[0]), int(rows[-1]) + 1
+            si, sj = self._same_in(lo, hi)
+            lb[si - lo, sj] = 1.0
+            self.row_lb[rows] = _kth_rows(lb, k)
+            self.col_lb.update_block(lb)
+            row_bar, col_bar = self._bars()
+            bar = np.maximum(np.minimum(row_bar[rows][:, None], col_bar[None, :]), self.threshold)
+            bar -= W_FUZZ + _EPS
+            bi, j = np.nonzero(lb >= bar)
+            i = rows[bi]
+            other = self.ids_a[i] != self.ids_b[j]  # identical sentences are scored 1.0 already
+            bi, i, j = bi[other], i[other], j[other]
+            cand = {"i": i, "j": j, "c": cos[bi, j], "s": sem[bi, j], "p": pos[bi, j]}
+            if self.bound is None:
+                cand["ub"] = _score(cand["c"], 1.0, cand["s"], cand["p"])
+            else:
+                cand["shared"] = self.bound.shared_block(lo, hi)[bi, j]
+                cand["ub"] = _score(cand["c"], self.bound.bound(i, j, cand["shared"]),
+                                    cand["s"], cand["p"])
+                cand = self._score_pairs(cand, _top_in_groups(i, cand["ub"], k))
+            pending.append({key: v[self._may_be_links(cand["i"], cand["j"], cand["ub"])]
+                            for key, v in cand.items()})
+        if pending:
+            cand = {key: np.concatenate([c[key] for c in pending]) for key in pending[0]}
+            if self.bound is not None:
+                cand = self._refine(cand)
+            self._score_pairs(cand, np.ones(len(cand["i"]), bool))
+        i, j, s = _concat(self.done)
+        ok = s >= self.threshold
+        return i[ok], j[ok], s[ok]
+
+    def _refine(self, cand: dict) -> dict:
+        """Long readouts, after the blocks: columns' witnesses, bounds from character counts."""
+        keep = self._may_be_links(cand["i"], cand["j"], cand["ub"])
+        cand = {key: v[keep] for key, v in cand.items()}
+        order = np.argsort(cand["j"], kind="stable")
+        cand = {key: v[order] for key, v in cand.items()}
+        cand = self._score_pairs(cand, _top_in_groups(cand["j"], cand["ub"], self.k))
+        keep = self._may_be_links(cand["i"], cand["j"], cand["ub"])
+        cand = {key: v[keep] for key, v in cand.items()}
+        fz = self.bound.bound(cand["i"], cand["j"], cand["shared"], chars=True)
+        cand["ub"] = _score(cand["c"], fz, cand["s"], cand["p"])
+        keep = self._may_be_links(cand["i"], cand["j"], cand["ub"])
+        return {key: v[keep] for key, v in cand.items()}
+
+    def _same_in(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """The identical pairs whose row is in [lo, hi)."""
+        i, j, _ = self.done[0]
+        a, b = np.searchsorted(i, [lo, hi])
+        return i[a:b], j[a:b]
 
 
-def _kth_best(group: np.ndarray, value: np.ndarray, k: int, n: int) -> np.ndarray:
-    """Per group (0..n-1), its k-th largest value, -inf where it has fewer than k."""
-    out = np.full(n, -np.inf)
+def _kth_rows(x: np.ndarray, k: int) -> np.ndarray:
+    """Per row of a 2-D block, its k-th largest value (the smallest when it has fewer)."""
+    kk = min(k, x.shape[1])
+    return x.max(axis=1) if kk == 1 else np.partition(x, -kk, axis=1)[:, -kk]
+
+
+def _top_in_groups(group: np.ndarray, value: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest values of each group (``group`` ascending; ties: first)."""
     if not len(group):
-        return out
-    order = np.lexsort((-value, group))
-    g, v = group[order], value[order]
-    rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
-    at = rank == k - 1
-    out[g[at]] = v[at]
-    return out
+        return np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
+    sizes = np.diff(np.append(starts, len(group)))
+    v = value.astype(np.float64, copy=True)
+    chosen = []
+    for _ in range(k):
+        best = np.repeat(np.maximum.reduceat(v, starts), sizes)
+        hit = np.flatnonzero((v == best) & (v > -np.inf))
+        if not len(hit):
+            break
+        first = hit[np.concatenate([[True], group[hit[1:]] != group[hit[:-1]]])]
+        chosen.append(first)
+        v[first] = -np.inf
+    return np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
 
 
 class _ColumnBest:
-    """The ``k`` largest sure lower bounds seen so far in each column of side b."""
+    """The ``k`` largest lower bounds seen so far in each of ``m`` rows or columns."""
 
     def __init__(self, m: int, k: int) -> None:
         self.best = np.full((m, k), -np.inf)
         self.k = k
 
-    def update(self, j: np.ndarray, value: np.ndarray) -> np.ndarray:
+    def update(self, j: np.ndarray, value: np.ndarray) -> None:
         if len(j):
             order = np.lexsort((-value, j))
             g, v = j[order], value[order]
@@ -335,10 +400,118 @@ class _ColumnBest:
             top = rank < self.k
             fresh = np.full(self.best.shape, -np.inf)
             fresh[g[top], rank[top]] = v[top]
-            both = np.concatenate([self.best, fresh], axis=1)
-            both.sort(axis=1)
-            self.best = both[:, -self.k:]
+            self._merge(fresh)
+
+    def update_block(self, block: np.ndarray) -> None:
+        """Add every value of a block (rows × these columns)."""
+        if self.k == 1:
+            np.maximum(self.best[:, 0], block.max(axis=0), out=self.best[:, 0])
+            return
+        kk = min(self.k, block.shape[0])
+        top = np.partition(block, -kk, axis=0)[-kk:] if block.shape[0] > kk else block
+        fresh = np.full(self.best.shape, -np.inf)
+        fresh[:, :kk] = top.T
+        self._merge(fresh)
+
+    def _merge(self, fresh: np.ndarray) -> None:
+        both = np.concatenate([self.best, fresh], axis=1)
+        both.sort(axis=1)
+        self.best = both[:, -self.k:]
+
+    def kth(self) -> np.ndarray:
         return self.best[:, 0]  # the k-th largest (ascending order)
+
+
+class _FuzzBound:
+    """Exact upper bounds of the fuzzy term (rapidfuzz's ``token_set_ratio / 100``) per pair.
+
+    ``token_set_ratio`` splits both strings at white space into word sets and, with ``S`` the
+    length of their common words joined by spaces, ``La`` and ``Lb`` the lengths of each whole
+    set joined (so ``S + 1 + |a-only words joined|`` is ``La`` when both sides have words of
+    their own), returns the largest of three ratios:
+
+    - the Indel similarity of the two sides' own words, normalised by ``La + Lb``: at most
+      ``2·M / (La + Lb)``, ``M`` the characters both joined sets have in common (counted per
+      character; an Indel alignment keeps at most that many, and the common words take the
+      same characters out of both sides), itself at most ``min(La, Lb)``;
+    - common words against common plus each side's own: ``2S / (S + La)`` and
+      ``2S / (S + Lb)``, so at most ``2S / (S + min(La, Lb))`` (also 100 when one set holds the
+      other: then ``S = min(La, Lb)``);
+    - 0 when a side has no word.
+
+    ``S + 1`` is a sparse product (each common word counts its length plus one), made per
+    block like the cosines; ``M`` sums per-character minimums, computed only for the few pairs
+    left at the end. The bound returned is a hair above (1e-9) for rapidfuzz's rounding.
+    """
+
+    _CHAR_BUCKETS = 40  # most frequent characters one column each, the rest share one
+
+    def __init__(self, fa: SentenceFeatures, fb: SentenceFeatures) -> None:
+        from scipy import sparse
+
+        vocab: dict[str, int] = {}
+        sides = []
+        for strings in (fa.strings, fb.strings):
+            cols: list[int] = []
+            sizes: list[int] = []
+            indptr = [0]
+            texts = []
+            for text in strings:
+                words = set(text.split())
+                cols.extend(vocab.setdefault(w, len(vocab)) for w in words)
+                sizes.extend(len(w) + 1 for w in words)
+                indptr.append(len(cols))
+                texts.append(" ".join(words))  # the characters of the sorted join
+            sides.append((np.array(cols, np.int64), np.array(sizes, np.float64),
+                          np.array(indptr, np.int64), texts))
+        width = max(len(vocab), 1)
+        (ca, wa, pa, self.texts_a), (cb, wb, pb, self.texts_b) = sides
+        self.la = np.array([len(t) for t in self.texts_a], np.float64)
+        self.lb = np.array([len(t) for t in self.texts_b], np.float64)
+        self.words_a = sparse.csr_matrix((wa, ca, pa), shape=(fa.n, width))
+        self.words_bt = sparse.csr_matrix((np.ones(len(cb)), cb, pb),
+                                          shape=(fb.n, width)).T.tocsr()
+        self.hist: tuple[np.ndarray, np.ndarray] | None = None
+
+    def shared_block(self, lo: int, hi: int) -> np.ndarray:
+        """``S + 1`` (0 when nothing is shared) for rows [lo, hi) of a against all of b."""
+        return (self.words_a[lo:hi] @ self.words_bt).toarray()
+
+    def bound(self, i: np.ndarray, j: np.ndarray, shared: np.ndarray, *,
+              chars: bool = False) -> np.ndarray:
+        la, lb = self.la[i], self.lb[j]
+        short = np.minimum(la, lb)
+        common = self._common(i, j) if chars else short
+        s = np.maximum(shared - 1.0, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.maximum(2.0 * common / (la + lb), 2.0 * s / (s + short))
+        out[short == 0] = 0.0  # a side without words: token_set_ratio is 0
+        return np.minimum(out, 1.0) + 1e-9
+
+    def _common(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """``M``: per pair, the characters both joined word sets have in common."""
+        if self.hist is None:
+            self.hist = self._histograms()
+        ha, hb = self.hist
+        out = np.empty(len(i))
+        step = 1 << 16
+        for lo in range(0, len(i), step):
+            out[lo:lo + step] = np.minimum(ha[i[lo:lo + step]], hb[j[lo:lo + step]]).sum(axis=1)
+        return out
+
+    def _histograms(self) -> tuple[np.ndarray, np.ndarray]:
+        texts = self.texts_a + self.texts_b
+        codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+        freq = np.bincount(codes) if len(codes) else np.zeros(1, np.int64)
+        rank = np.empty(len(freq), np.int64)
+        rank[np.argsort(-freq, kind="stable")] = np.arange(len(freq))
+        nb = self._CHAR_BUCKETS
+        # Grouping rare characters only adds to the minimums: still an upper bound.
+        bucket = np.minimum(rank, nb - 1)[codes]
+        rows = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
+        hist = np.bincount(rows * nb + bucket, minlength=len(texts) * nb).reshape(len(texts), nb)
+        hist = hist.astype(np.int32)
+        return hist[:len(self.texts_a)], hist[len(self.texts_a):]
 
 
 def _concat(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]):
@@ -365,35 +538,6 @@ def _same_pairs(ids_a: np.ndarray, ids_b: np.ndarray) -> tuple[np.ndarray, np.nd
     i = np.repeat(np.arange(len(ids_a)), count)
     offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
     return i, order_b[np.repeat(lo, count) + offsets]
-
-
-class _FuzzQueue:
-    """:func:`_fuzz_pairs` per block, in a thread for large batches: rapidfuzz releases the GIL,
-    so a long readout's fuzzy scores run while the next blocks' products are computed."""
-
-    def __init__(self, strings_a: tuple[str, ...], strings_b: tuple[str, ...]) -> None:
-        self.strings = (strings_a, strings_b)
-        self.pool = None
-
-    def __enter__(self) -> "_FuzzQueue":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
-
-    def submit(self, i: np.ndarray, j: np.ndarray):
-        if len(i) < _THREADED_PAIRS:
-            return _fuzz_pairs(*self.strings, i, j)
-        if self.pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readout-diff-fuzz")
-        return self.pool.submit(_fuzz_pairs, *self.strings, i, j)
-
-    @staticmethod
-    def result(value) -> np.ndarray:
-        return value if isinstance(value, np.ndarray) else value.result()
 
 
 _THREADED_PAIRS = 4_000  # from here on rapidfuzz runs in threads (and beside the main one)
