@@ -235,6 +235,7 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
 
 _EPS = 1e-12  # margin for bounds summed in another order than the score
 _BOUND_FROM = 20_000  # pairs (n × m) from which the fuzzy term is bounded per pair
+_WITNESS_ROUNDS = 2  # rounds of witnesses by the finest bounds (each costs a pass on arrays)
 
 
 def _score(c, fz, s, p):
@@ -293,71 +294,93 @@ class _Pruned:
         return ((ub >= self.threshold - _EPS)
                 & ((ub >= row_bar[i] - _EPS) | (ub >= col_bar[j] - _EPS)))
 
-    def _score_pairs(self, cand: dict, which: np.ndarray) -> dict:
-        """Score the candidates ``which`` with rapidfuzz, record them, return the others."""
-        i, j = cand["i"][which], cand["j"][which]
-        fz = _fuzz_pairs(self.fa.strings, self.fb.strings, i, j)
-        self._record(i, j, _score(cand["c"][which], fz, cand["s"][which], cand["p"][which]))
-        rest = np.ones(len(cand["i"]), bool)
-        rest[which] = False
-        return {key: v[rest] for key, v in cand.items()}
+    def _score_at(self, i: np.ndarray, j: np.ndarray, c: np.ndarray, s: np.ndarray,
+                  p: np.ndarray) -> None:
+        """Score pairs with rapidfuzz and record them."""
+        self._record(i, j, _score(c, _fuzz_pairs(self.fa.strings, self.fb.strings, i, j), s, p))
 
     def scored(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(i, j, score) of every pair that scored at least the threshold and may be a link."""
         fa, fb, k = self.fa, self.fb, self.k
         pending = []
         for rows, cos, sem, pos in _blocks(fa, fb):
-            lb = W_COS * cos + W_SEM * sem + W_POS * pos
+            lb = W_COS * cos  # in place, the same floats as W_COS * cos + W_SEM * sem + ...
+            lb += W_SEM * sem
+            lb += W_POS * pos
             lo, hi = int(rows[0]), int(rows[-1]) + 1
             si, sj = self._same_in(lo, hi)
             lb[si - lo, sj] = 1.0
             self.row_lb[rows] = _kth_rows(lb, k)
             self.col_lb.update_block(lb)
             row_bar, col_bar = self._bars()
-            bar = np.maximum(np.minimum(row_bar[rows][:, None], col_bar[None, :]), self.threshold)
+            bar = np.minimum.outer(row_bar[rows], col_bar)
+            np.maximum(bar, self.threshold, out=bar)
             bar -= W_FUZZ + _EPS
             bi, j = np.nonzero(lb >= bar)
             i = rows[bi]
             other = self.ids_a[i] != self.ids_b[j]  # identical sentences are scored 1.0 already
             bi, i, j = bi[other], i[other], j[other]
-            cand = {"i": i, "j": j, "c": cos[bi, j], "s": sem[bi, j], "p": pos[bi, j]}
+            # Upper bounds (the sum in another order: compared with the _EPS margin).
+            ub = lb[bi, j]
             if self.bound is None:
-                cand["ub"] = _score(cand["c"], 1.0, cand["s"], cand["p"])
+                ub += W_FUZZ
+                keep = self._may_be_links(i, j, ub)
             else:
-                cand["shared"] = self.bound.shared_block(lo, hi)[bi, j]
-                cand["ub"] = _score(cand["c"], self.bound.bound(i, j, cand["shared"]),
-                                    cand["s"], cand["p"])
-                cand = self._score_pairs(cand, _top_in_groups(i, cand["ub"], k))
-            pending.append({key: v[self._may_be_links(cand["i"], cand["j"], cand["ub"])]
-                            for key, v in cand.items()})
+                shared = self.bound.shared_block(lo, hi)[bi, j]
+                ub += W_FUZZ * self.bound.bound(i, j, shared)
+                w = _top_in_groups(bi, ub, k)  # each row's witnesses, scored now
+                self._score_at(i[w], j[w], cos[bi[w], j[w]], sem[bi[w], j[w]], pos[bi[w], j[w]])
+                keep = self._may_be_links(i, j, ub)
+                keep[w] = False
+            idx = np.flatnonzero(keep)
+            bi, j = bi[idx], j[idx]
+            cand = {"i": i[idx], "j": j, "ub": ub[idx], "c": cos[bi, j], "s": sem[bi, j],
+                    "p": pos[bi, j]}
+            if self.bound is not None:
+                cand["shared"] = shared[idx]
+            pending.append(cand)
         if pending:
             cand = {key: np.concatenate([c[key] for c in pending]) for key in pending[0]}
             if self.bound is not None:
                 cand = self._refine(cand)
-            self._score_pairs(cand, np.ones(len(cand["i"]), bool))
+            self._score_at(*(cand[key] for key in "ijcsp"))
         i, j, s = _concat(self.done)
         ok = s >= self.threshold
         return i[ok], j[ok], s[ok]
 
     def _refine(self, cand: dict) -> dict:
-        """Long readouts, after the blocks: columns' witnesses, bounds from character counts."""
-        keep = self._may_be_links(cand["i"], cand["j"], cand["ub"])
-        cand = {key: v[keep] for key, v in cand.items()}
-        order = np.argsort(cand["j"], kind="stable")
-        cand = {key: v[order] for key, v in cand.items()}
-        cand = self._score_pairs(cand, _top_in_groups(cand["j"], cand["ub"], self.k))
-        keep = self._may_be_links(cand["i"], cand["j"], cand["ub"])
-        cand = {key: v[keep] for key, v in cand.items()}
+        """Long readouts, after the blocks: columns' witnesses, bounds from character counts,
+        then rows' and columns' witnesses again by the finer bounds."""
+        cand = _take(cand, self._may_be_links(cand["i"], cand["j"], cand["ub"]))
+        cand = self._witnesses(cand, "j")
         fz = self.bound.bound(cand["i"], cand["j"], cand["shared"], chars=True)
         cand["ub"] = _score(cand["c"], fz, cand["s"], cand["p"])
-        keep = self._may_be_links(cand["i"], cand["j"], cand["ub"])
-        return {key: v[keep] for key, v in cand.items()}
+        for _ in range(_WITNESS_ROUNDS):
+            cand = self._witnesses(self._witnesses(cand, "i"), "j")
+        return cand
+
+    def _witnesses(self, cand: dict, side: str) -> dict:
+        """Score the ``top_k`` best candidates by upper bound of each row (``side="i"``) or
+        column (``"j"``), and keep of the rest those that may still be links."""
+        group, ub = cand[side], cand["ub"]
+        order = None if side == "i" else np.argsort(group, kind="stable")  # rows come sorted
+        w = (_top_in_groups(group, ub, self.k) if order is None
+             else order[_top_in_groups(group[order], ub[order], self.k)])
+        self._score_at(*(cand[key][w] for key in "ijcsp"))
+        keep = self._may_be_links(cand["i"], cand["j"], ub)
+        keep[w] = False
+        return _take(cand, keep)
 
     def _same_in(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """The identical pairs whose row is in [lo, hi)."""
         i, j, _ = self.done[0]
         a, b = np.searchsorted(i, [lo, hi])
         return i[a:b], j[a:b]
+
+
+def _take(cand: dict, which: np.ndarray) -> dict:
+    """The candidates ``which`` (a mask or indices) of a dict of parallel arrays."""
+    return {key: v[which] for key, v in cand.items()}
 
 
 def _kth_rows(x: np.ndarray, k: int) -> np.ndarray:
@@ -444,33 +467,32 @@ class _FuzzBound:
     left at the end. The bound returned is a hair above (1e-9) for rapidfuzz's rounding.
     """
 
-    _CHAR_BUCKETS = 40  # most frequent characters one column each, the rest share one
+    _CHAR_BUCKETS = 40  # the most frequent characters a column each, the rare ones, the space
 
     def __init__(self, fa: SentenceFeatures, fb: SentenceFeatures) -> None:
         from scipy import sparse
 
+        split = [text.split() for text in fa.strings + fb.strings]  # rapidfuzz's word split
         vocab: dict[str, int] = {}
-        sides = []
-        for strings in (fa.strings, fb.strings):
-            cols: list[int] = []
-            sizes: list[int] = []
-            indptr = [0]
-            texts = []
-            for text in strings:
-                words = set(text.split())
-                cols.extend(vocab.setdefault(w, len(vocab)) for w in words)
-                sizes.extend(len(w) + 1 for w in words)
-                indptr.append(len(cols))
-                texts.append(" ".join(words))  # the characters of the sorted join
-            sides.append((np.array(cols, np.int64), np.array(sizes, np.float64),
-                          np.array(indptr, np.int64), texts))
+        ids = np.array([vocab.setdefault(w, len(vocab)) for ws in split for w in ws], np.int64)
+        n = fa.n + fb.n
         width = max(len(vocab), 1)
-        (ca, wa, pa, self.texts_a), (cb, wb, pb, self.texts_b) = sides
-        self.la = np.array([len(t) for t in self.texts_a], np.float64)
-        self.lb = np.array([len(t) for t in self.texts_b], np.float64)
-        self.words_a = sparse.csr_matrix((wa, ca, pa), shape=(fa.n, width))
-        self.words_bt = sparse.csr_matrix((np.ones(len(cb)), cb, pb),
-                                          shape=(fb.n, width)).T.tocsr()
+        rows = np.repeat(np.arange(n), [len(ws) for ws in split])
+        cells = unique_sorted(rows * width + ids)  # each sentence's word set, by row
+        self.rows, self.cols = cells // width, cells % width
+        self.words = list(vocab)  # in id order
+        size = np.fromiter(map(len, self.words), np.float64, len(self.words))[self.cols] + 1.0
+        indptr = np.searchsorted(self.rows, np.arange(n + 1))
+        # The length of a sentence's word set joined by spaces (0 without words).
+        joined = np.maximum(np.bincount(self.rows, weights=size, minlength=n) - 1.0, 0.0)
+        self.la, self.lb = joined[:fa.n], joined[fa.n:]
+        split_at = int(indptr[fa.n])
+        self.words_a = sparse.csr_matrix((size[:split_at], self.cols[:split_at], indptr[:fa.n + 1]),
+                                         shape=(fa.n, width))
+        self.words_bt = sparse.csr_matrix(
+            (np.ones(len(cells) - split_at), self.cols[split_at:], indptr[fa.n:] - split_at),
+            shape=(fb.n, width)).T.tocsr()
+        self.n_a = fa.n
         self.hist: tuple[np.ndarray, np.ndarray] | None = None
 
     def shared_block(self, lo: int, hi: int) -> np.ndarray:
@@ -500,18 +522,28 @@ class _FuzzBound:
         return out
 
     def _histograms(self) -> tuple[np.ndarray, np.ndarray]:
-        texts = self.texts_a + self.texts_b
-        codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+        """Per sentence, its joined word set's characters counted per bucket: each word's
+        counts summed over the set, plus the spaces between its words."""
+        from scipy import sparse
+
+        nb = self._CHAR_BUCKETS
+        codes = np.frombuffer("".join(self.words).encode("utf-32-le"), dtype=np.uint32)
         freq = np.bincount(codes) if len(codes) else np.zeros(1, np.int64)
         rank = np.empty(len(freq), np.int64)
         rank[np.argsort(-freq, kind="stable")] = np.arange(len(freq))
-        nb = self._CHAR_BUCKETS
-        # Grouping rare characters only adds to the minimums: still an upper bound.
-        bucket = np.minimum(rank, nb - 1)[codes]
-        rows = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
-        hist = np.bincount(rows * nb + bucket, minlength=len(texts) * nb).reshape(len(texts), nb)
+        # Rare characters share a bucket (that only adds to the minimums: still a bound); the
+        # last bucket is the space, which no word holds.
+        bucket = np.minimum(rank, nb - 2)[codes]
+        owner = np.repeat(np.arange(len(self.words)), [len(w) for w in self.words])
+        per_word = np.bincount(owner * nb + bucket, minlength=max(len(self.words), 1) * nb)
+        per_word = per_word.reshape(-1, nb).astype(np.float64)
+        n = len(self.la) + len(self.lb)
+        member = sparse.csr_matrix((np.ones(len(self.rows)), (self.rows, self.cols)),
+                                   shape=(n, per_word.shape[0]))
+        hist = np.asarray(member @ per_word)
+        hist[:, nb - 1] = np.maximum(np.bincount(self.rows, minlength=n) - 1, 0)
         hist = hist.astype(np.int32)
-        return hist[:len(self.texts_a)], hist[len(self.texts_a):]
+        return hist[:self.n_a], hist[self.n_a:]
 
 
 def _concat(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]):
@@ -554,7 +586,8 @@ def _fuzz_pairs(strings_a: tuple[str, ...], strings_b: tuple[str, ...], i: np.nd
         return out
     xa = np.array(strings_a, dtype=object)[i]
     xb = np.array(strings_b, dtype=object)[j]
-    both = (np.array([len(s) for s in strings_a])[i] > 0) & (np.array([len(s) for s in strings_b])[j] > 0)
+    both = ((np.fromiter(map(len, strings_a), np.int64, len(strings_a))[i] > 0)
+            & (np.fromiter(map(len, strings_b), np.int64, len(strings_b))[j] > 0))
     if both.any():
         ratio = process.cpdist(xa[both].tolist(), xb[both].tolist(), scorer=fuzz.token_set_ratio,
                                dtype=np.float64, workers=-1 if both.sum() >= _THREADED_PAIRS else 1)
@@ -692,23 +725,36 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
     for lo in range(0, fa.n, step):
         hi = min(fa.n, lo + step)
         cos = cosine.block(lo, hi) if cosine is not None else None
-        inter = aw[lo:hi] @ abt
-        if not isinstance(inter, np.ndarray):
-            inter = inter.toarray()
-        if _OVERLAP:
-            # Overlap coefficient: a sentence listing trade, fentanyl and Ukraine answers each
-            # of three sentences on the other side in full.
-            union = np.minimum(tot_a[lo:hi, None], tot_b[None, :])
-        else:
-            union = tot_a[lo:hi, None] + tot_b[None, :] - inter
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sem = np.where(union > 0, inter / union, 0.0)
+        sem = _jaccard(aw[lo:hi] @ abt, tot_a[lo:hi], tot_b)
         if W_POS:
             rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)
             pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
         else:  # weight 0: W_POS * pos is 0.0 whatever pos is; a view of zeros, not a block
             pos = np.broadcast_to(np.float64(0.0), (hi - lo, fb.n))
         yield np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem, pos
+
+
+def _jaccard(inter, tot_a: np.ndarray, tot_b: np.ndarray) -> np.ndarray:
+    """The weighted Jaccard block (overlap coefficient with _OVERLAP) from the weights shared
+    and each side's total. A sparse block is divided where it has values only: elsewhere the
+    result is 0 either way, and where it has them the arithmetic is the same."""
+    if not isinstance(inter, np.ndarray):
+        if not _OVERLAP:
+            coo = inter.tocoo()
+            union = tot_a[coo.row] + tot_b[coo.col] - coo.data
+            out = np.zeros(coo.shape)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[coo.row, coo.col] = np.where(union > 0, coo.data / union, 0.0)
+            return out
+        inter = inter.toarray()
+    if _OVERLAP:
+        # Overlap coefficient: a sentence listing trade, fentanyl and Ukraine answers each
+        # of three sentences on the other side in full.
+        union = np.minimum(tot_a[:, None], tot_b[None, :])
+    else:
+        union = tot_a[:, None] + tot_b[None, :] - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(union > 0, inter / union, 0.0)
 
 
 class _Cosine:
