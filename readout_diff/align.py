@@ -235,7 +235,8 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
 
 _EPS = 1e-12  # margin for bounds summed in another order than the score
 _BOUND_FROM = 20_000  # pairs (n × m) from which the fuzzy term is bounded per pair
-_WITNESS_ROUNDS = 2  # rounds of witnesses by the finest bounds (each costs a pass on arrays)
+_WITNESS_ROUNDS = 2
+_AHEAD = True  # rounds of witnesses by the finest bounds (each costs a pass on arrays)
 
 
 def _score(c, fz, s, p):
@@ -269,6 +270,9 @@ class _Pruned:
         self.fa, self.fb, self.threshold, self.k = fa, fb, threshold, top_k
         self.ids_a, self.ids_b = _exact_ids(fa, fb)
         self.bound = _FuzzBound(fa, fb) if fa.n * fb.n >= _BOUND_FROM else None
+        # token_set_ratio depends on the word sets only: rapidfuzz gets them sorted and once.
+        self.strings = ((fa.strings, fb.strings) if self.bound is None
+                        else (self.bound.sets_a, self.bound.sets_b))
         # Lower bounds kept in separate multisets (a pair counted once in each), the bar being
         # the larger of their k-th bests: row and column k-th best score-without-fuzz, and the
         # k-th best real score (identical pairs: 1.0) per row and per column.
@@ -297,45 +301,48 @@ class _Pruned:
     def _score_at(self, i: np.ndarray, j: np.ndarray, c: np.ndarray, s: np.ndarray,
                   p: np.ndarray) -> None:
         """Score pairs with rapidfuzz and record them."""
-        self._record(i, j, _score(c, _fuzz_pairs(self.fa.strings, self.fb.strings, i, j), s, p))
+        self._record(i, j, _score(c, _fuzz_pairs(*self.strings, i, j), s, p))
 
     def scored(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(i, j, score) of every pair that scored at least the threshold and may be a link."""
         fa, fb, k = self.fa, self.fb, self.k
         pending = []
-        for rows, cos, sem, pos in _blocks(fa, fb):
-            lb = W_COS * cos  # in place, the same floats as W_COS * cos + W_SEM * sem + ...
-            lb += W_SEM * sem
-            lb += W_POS * pos
-            lo, hi = int(rows[0]), int(rows[-1]) + 1
-            si, sj = self._same_in(lo, hi)
-            lb[si - lo, sj] = 1.0
+        blocks = self._lower_blocks()
+        if self.bound is not None and _AHEAD:
+            # The sparse products hold the GIL, the array work does not: the next block is
+            # made in a worker thread while this one's arrays are compared.
+            blocks = _ahead(blocks)
+        for rows, cos, sem, lb, shared_block in blocks:
             self.row_lb[rows] = _kth_rows(lb, k)
             self.col_lb.update_block(lb)
+            # Cells whose bound with the fuzzy term at 1 reaches min(row bar, column bar) and
+            # the threshold: a row test or a column test, compared on booleans.
             row_bar, col_bar = self._bars()
-            bar = np.minimum.outer(row_bar[rows], col_bar)
-            np.maximum(bar, self.threshold, out=bar)
-            bar -= W_FUZZ + _EPS
-            bi, j = np.nonzero(lb >= bar)
+            margin = W_FUZZ + _EPS
+            near = lb >= (np.maximum(row_bar[rows], self.threshold) - margin)[:, None]
+            near |= lb >= (np.maximum(col_bar, self.threshold) - margin)[None, :]
+            at = np.flatnonzero(near)  # flat indices: gathers on flat views are faster
+            bi, j = np.divmod(at, fb.n)
             i = rows[bi]
             other = self.ids_a[i] != self.ids_b[j]  # identical sentences are scored 1.0 already
-            bi, i, j = bi[other], i[other], j[other]
+            at, bi, i, j = at[other], bi[other], i[other], j[other]
             # Upper bounds (the sum in another order: compared with the _EPS margin).
-            ub = lb[bi, j]
+            ub = lb.ravel()[at]
             if self.bound is None:
                 ub += W_FUZZ
                 keep = self._may_be_links(i, j, ub)
             else:
-                shared = self.bound.shared_block(lo, hi)[bi, j]
+                shared = shared_block.ravel()[at]
                 ub += W_FUZZ * self.bound.bound(i, j, shared)
                 w = _top_in_groups(bi, ub, k)  # each row's witnesses, scored now
-                self._score_at(i[w], j[w], cos[bi[w], j[w]], sem[bi[w], j[w]], pos[bi[w], j[w]])
+                self._score_at(i[w], j[w], cos.ravel()[at[w]], sem.ravel()[at[w]],
+                               self._pos(i[w], j[w]))
                 keep = self._may_be_links(i, j, ub)
                 keep[w] = False
             idx = np.flatnonzero(keep)
-            bi, j = bi[idx], j[idx]
-            cand = {"i": i[idx], "j": j, "ub": ub[idx], "c": cos[bi, j], "s": sem[bi, j],
-                    "p": pos[bi, j]}
+            at, i, j = at[idx], i[idx], j[idx]
+            cand = {"i": i, "j": j, "ub": ub[idx], "c": cos.ravel()[at], "s": sem.ravel()[at],
+                    "p": self._pos(i, j)}
             if self.bound is not None:
                 cand["shared"] = shared[idx]
             pending.append(cand)
@@ -347,6 +354,30 @@ class _Pruned:
         i, j, s = _concat(self.done)
         ok = s >= self.threshold
         return i[ok], j[ok], s[ok]
+
+    def _lower_blocks(self):
+        """Per block of rows: (rows, cosines, Jaccards, lower bounds, ``S + 1`` or None), the
+        lower bound being the score without its fuzzy term (1.0 for identical sentences)."""
+        for rows, cos, sem, pos, at in _blocks(self.fa, self.fb, shared_at=True):
+            lo, hi = int(rows[0]), int(rows[-1]) + 1
+            lb = W_COS * cos  # + W_POS * pos + W_SEM * sem: another order, the _EPS margin
+            if W_POS:
+                np.multiply(pos, W_POS, out=pos)  # pos is this block's own array
+                lb += pos
+            if at is None:
+                lb += W_SEM * sem
+            else:  # few pairs share an anchor
+                lb.ravel()[at] += W_SEM * sem.ravel()[at]
+            si, sj = self._same_in(lo, hi)
+            lb[si - lo, sj] = 1.0
+            shared = self.bound.shared_block(lo, hi) if self.bound is not None else None
+            yield rows, cos, sem, lb, shared
+
+    def _pos(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The position term of pairs: the arithmetic of :func:`_blocks`, element-wise."""
+        rel_a = i / max(self.fa.n - 1, 1)
+        rel_b = j / max(self.fb.n - 1, 1)
+        return 1.0 - np.abs(rel_a - rel_b)
 
     def _refine(self, cand: dict) -> dict:
         """Long readouts, after the blocks: columns' witnesses, bounds from character counts,
@@ -376,6 +407,18 @@ class _Pruned:
         i, j, _ = self.done[0]
         a, b = np.searchsorted(i, [lo, hi])
         return i[a:b], j[a:b]
+
+
+def _ahead(items):
+    """Iterate ``items`` one item ahead, made in a worker thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    it, end = iter(items), object()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="readout-diff-blocks") as pool:
+        coming = pool.submit(next, it, end)
+        while (item := coming.result()) is not end:
+            coming = pool.submit(next, it, end)
+            yield item
 
 
 def _take(cand: dict, which: np.ndarray) -> dict:
@@ -493,6 +536,10 @@ class _FuzzBound:
             (np.ones(len(cells) - split_at), self.cols[split_at:], indptr[fa.n:] - split_at),
             shape=(fb.n, width)).T.tocsr()
         self.n_a = fa.n
+        # Each sentence's words sorted, once each: what rapidfuzz's token_set_ratio works on,
+        # so it gives the same values on these, faster (sorted already, and shorter).
+        sets = [" ".join(sorted(set(ws))) for ws in split]
+        self.sets_a, self.sets_b = tuple(sets[:fa.n]), tuple(sets[fa.n:])
         self.hist: tuple[np.ndarray, np.ndarray] | None = None
 
     def shared_block(self, lo: int, hi: int) -> np.ndarray:
@@ -701,10 +748,13 @@ def _block_rows(m: int) -> int:
     return max(1, min(_BLOCK_ROWS, _BLOCK_CELLS // max(m, 1)))
 
 
-def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
+def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True,
+            shared_at: bool = False):
     """Yield (row indices, cosine, Jaccard and position blocks) for blocks of rows of side a.
 
-    With ``words=False`` (readouts in two languages) the cosine block is ``None``. A block
+    With ``words=False`` (readouts in two languages) the cosine block is ``None``. With
+    ``shared_at``, a fifth item: the flat indices in the block of the pairs sharing an anchor
+    (where the Jaccard may be above 0), or None when the block was computed densely. A block
     holds about _BLOCK_CELLS pairs whatever the sizes, so memory stays bounded.
     """
     if fa.n == 0 or fb.n == 0:
@@ -725,13 +775,17 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
     for lo in range(0, fa.n, step):
         hi = min(fa.n, lo + step)
         cos = cosine.block(lo, hi) if cosine is not None else None
-        sem = _jaccard(aw[lo:hi] @ abt, tot_a[lo:hi], tot_b)
+        inter = aw[lo:hi] @ abt
+        at = (None if isinstance(inter, np.ndarray)
+              else inter.indices + np.repeat(np.arange(hi - lo) * fb.n, np.diff(inter.indptr)))
+        sem = _jaccard(inter, tot_a[lo:hi], tot_b)
         if W_POS:
             rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)
             pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
         else:  # weight 0: W_POS * pos is 0.0 whatever pos is; a view of zeros, not a block
             pos = np.broadcast_to(np.float64(0.0), (hi - lo, fb.n))
-        yield np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem, pos
+        block = np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem, pos
+        yield (*block, at) if shared_at else block
 
 
 def _jaccard(inter, tot_a: np.ndarray, tot_b: np.ndarray) -> np.ndarray:
