@@ -271,8 +271,8 @@ class _Pruned:
         self.ids_a, self.ids_b = _exact_ids(fa, fb)
         self.bound = _FuzzBound(fa, fb) if fa.n * fb.n >= _BOUND_FROM else None
         # token_set_ratio depends on the word sets only: rapidfuzz gets them sorted and once.
-        self.strings = ((fa.strings, fb.strings) if self.bound is None
-                        else (self.bound.sets_a, self.bound.sets_b))
+        self.strings = tuple(np.array(x, dtype=object) for x in (
+            (fa.strings, fb.strings) if self.bound is None else (self.bound.sets_a, self.bound.sets_b)))
         # Lower bounds kept in separate multisets (a pair counted once in each), the bar being
         # the larger of their k-th bests: row and column k-th best score-without-fuzz, and the
         # k-th best real score (identical pairs: 1.0) per row and per column.
@@ -315,6 +315,8 @@ class _Pruned:
         for rows, cos, sem, lb, shared_block in blocks:
             self.row_lb[rows] = _kth_rows(lb, k)
             self.col_lb.update_block(lb)
+            if self.bound is not None:
+                self._first_witnesses(rows, cos, sem, lb)
             # Cells whose bound with the fuzzy term at 1 reaches min(row bar, column bar) and
             # the threshold: a row test or a column test, compared on booleans.
             row_bar, col_bar = self._bars()
@@ -355,6 +357,18 @@ class _Pruned:
         ok = s >= self.threshold
         return i[ok], j[ok], s[ok]
 
+    def _first_witnesses(self, rows: np.ndarray, cos: np.ndarray, sem: np.ndarray,
+                         lb: np.ndarray) -> None:
+        """Score each row's best pair by lower bound before the block's cells are picked (its
+        real score makes a higher bar), unless the row has an identical partner; the scored
+        cells' lower bounds become -inf, so they are not picked again."""
+        best = lb.argmax(axis=1)
+        r = np.flatnonzero(lb[np.arange(len(rows)), best] < 1.0)
+        at = r * lb.shape[1] + best[r]
+        i, j = rows[r], best[r]
+        self._score_at(i, j, cos.ravel()[at], sem.ravel()[at], self._pos(i, j))
+        lb.ravel()[at] = -np.inf
+
     def _lower_blocks(self):
         """Per block of rows: (rows, cosines, Jaccards, lower bounds, ``S + 1`` or None), the
         lower bound being the score without its fuzzy term (1.0 for identical sentences)."""
@@ -394,7 +408,10 @@ class _Pruned:
         """Score the ``top_k`` best candidates by upper bound of each row (``side="i"``) or
         column (``"j"``), and keep of the rest those that may still be links."""
         group, ub = cand[side], cand["ub"]
-        order = None if side == "i" else np.argsort(group, kind="stable")  # rows come sorted
+        # Rows come sorted; columns are sorted here (as 16-bit keys when they fit, which
+        # NumPy sorts by radix, stable, in linear time).
+        order = None if side == "i" else np.argsort(
+            group.astype(np.uint16) if self.fb.n <= 1 << 16 else group, kind="stable")
         w = (_top_in_groups(group, ub, self.k) if order is None
              else order[_top_in_groups(group[order], ub[order], self.k)])
         self._score_at(*(cand[key][w] for key in "ijcsp"))
@@ -631,10 +648,10 @@ def _fuzz_pairs(strings_a: tuple[str, ...], strings_b: tuple[str, ...], i: np.nd
     out = np.zeros(len(i))
     if not len(i):
         return out
-    xa = np.array(strings_a, dtype=object)[i]
-    xb = np.array(strings_b, dtype=object)[j]
-    both = ((np.fromiter(map(len, strings_a), np.int64, len(strings_a))[i] > 0)
-            & (np.fromiter(map(len, strings_b), np.int64, len(strings_b))[j] > 0))
+    xa = np.asarray(strings_a, dtype=object)[i]  # no copy when given object arrays
+    xb = np.asarray(strings_b, dtype=object)[j]
+    both = ((np.fromiter(map(len, xa), np.int64, len(xa)) > 0)
+            & (np.fromiter(map(len, xb), np.int64, len(xb)) > 0))
     if both.any():
         ratio = process.cpdist(xa[both].tolist(), xb[both].tolist(), scorer=fuzz.token_set_ratio,
                                dtype=np.float64, workers=-1 if both.sum() >= _THREADED_PAIRS else 1)
