@@ -30,10 +30,12 @@ so a shared speaker alone never reaches the default threshold, but lifts a parti
 as above, unchanged.
 
 **Scale.** Rows of side a are scored in blocks against all of side b, with sparse matrix products
-for the cosine and the Jaccard terms. The fuzzy term is at most 0.20, so a pair whose other terms
-cannot reach ``threshold - 0.20`` is pruned *exactly* before rapidfuzz runs; memory stays at one
-block, and the links are the same as :func:`dense_scores`, the plain all-pairs reference kept
-for tests.
+for the cosine and the Jaccard terms; memory stays at one block. Rapidfuzz, the costly term, runs
+only on pairs that can still be links (:class:`_Pruned`): a pair is dropped when an exact upper
+bound of its score (the other terms plus an exact bound of the fuzzy term, :class:`_FuzzBound`)
+is below the threshold, or below the ``top_k``-th best lower bound of its row and of its column
+(lower bounds: the score without its fuzzy term, or real scores of "witness" pairs scored first).
+The links are the same as :func:`dense_scores`, the plain all-pairs reference kept for tests.
 """
 
 from __future__ import annotations
@@ -235,8 +237,8 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
 
 _EPS = 1e-12  # margin for bounds summed in another order than the score
 _BOUND_FROM = 20_000  # pairs (n × m) from which the fuzzy term is bounded per pair
-_WITNESS_ROUNDS = 2
-_AHEAD = True  # rounds of witnesses by the finest bounds (each costs a pass on arrays)
+_WITNESS_ROUNDS = 2  # rounds of witnesses by the finest bounds (each costs a pass on arrays)
+_AHEAD = True  # long readouts: the next block made in a worker thread
 
 
 def _score(c, fz, s, p):
@@ -259,10 +261,11 @@ class _Pruned:
     the threshold, or below the ``top_k``-th best lower bound of its row and of its column (a
     column's bar grows as blocks come, so the bar in use is always one the end will reach).
 
-    Long readouts first score, per block, each row's best pairs by upper bound ("witnesses":
-    real scores make high bars), then each column's, then refine the upper bounds of what is
-    left with character counts, and score the rest. Every scored pair is kept for
-    :func:`_select`, so dropping only ever removes pairs that are no link.
+    Long readouts first score, per block, each row's best pair by lower bound and its best by
+    upper bound ("witnesses": real scores make high bars), then after the blocks each column's,
+    then refine the upper bounds of what is left with character counts, score witnesses again,
+    and score the rest. Every scored pair is kept for :func:`_select`, so dropping only ever
+    removes pairs that are no link.
     """
 
     def __init__(self, fa: SentenceFeatures, fb: SentenceFeatures, threshold: float,
@@ -272,7 +275,8 @@ class _Pruned:
         self.bound = _FuzzBound(fa, fb) if fa.n * fb.n >= _BOUND_FROM else None
         # token_set_ratio depends on the word sets only: rapidfuzz gets them sorted and once.
         self.strings = tuple(np.array(x, dtype=object) for x in (
-            (fa.strings, fb.strings) if self.bound is None else (self.bound.sets_a, self.bound.sets_b)))
+            (fa.strings, fb.strings) if self.bound is None
+            else (self.bound.sets_a, self.bound.sets_b)))
         # Lower bounds kept in separate multisets (a pair counted once in each), the bar being
         # the larger of their k-th bests: row and column k-th best score-without-fuzz, and the
         # k-th best real score (identical pairs: 1.0) per row and per column.
@@ -281,8 +285,8 @@ class _Pruned:
         self.row_real = _ColumnBest(fa.n, top_k)
         self.col_real = _ColumnBest(fb.n, top_k)
         self.done: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        same_i, same_j = _same_pairs(self.ids_a, self.ids_b)
-        self._record(same_i, same_j, np.ones(len(same_i)))
+        self.same = _same_pairs(self.ids_a, self.ids_b)  # by row
+        self._record(*self.same, np.ones(len(self.same[0])))
 
     def _record(self, i: np.ndarray, j: np.ndarray, score: np.ndarray) -> None:
         self.done.append((i, j, score))
@@ -421,7 +425,7 @@ class _Pruned:
 
     def _same_in(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """The identical pairs whose row is in [lo, hi)."""
-        i, j, _ = self.done[0]
+        i, j = self.same
         a, b = np.searchsorted(i, [lo, hi])
         return i[a:b], j[a:b]
 

@@ -156,16 +156,40 @@ def test_fuzz_bound_is_above_rapidfuzz(xs, ys):
                      for a, b in zip(i, j)])
     for chars in (False, True):
         assert (bound.bound(i, j, shared, chars=chars) >= real).all()
+    # rapidfuzz is given each sentence's words sorted and once: the same values.
+    sets = bound.sets_a + bound.sets_b
+    assert all(fuzz.token_set_ratio(x, y) == fuzz.token_set_ratio(sx, sy)
+               for x, sx in zip(xs + ys, sets) for y, sy in zip(xs + ys, sets))
+
+
+def test_sparse_jaccard_blocks_equal_the_dense_ones(monkeypatch):
+    """Long readouts' anchor products are sparse and divided where they have values only: the
+    same floats as the dense blocks of short ones."""
+    import numpy as np
+
+    texts = ["The leaders discussed trade and tariffs in 2025.", "Xi stressed mutual respect.",
+             "Biden raised Taiwan, fentanyl and 25 students.", "They agreed to meet at APEC.",
+             "Both sides described the talks as candid and constructive."]
+    x = " ".join(texts[i % 5] for i in range(23))
+    y = " ".join(texts[(i * 3) % 5] for i in range(17))
+    fa, fb = features_for(analyze(x)), features_for(analyze(y))
+    dense = np.vstack([sem for _, _, sem, _ in align_mod._blocks(fa, fb)])
+    monkeypatch.setattr(align_mod, "_BLOCK_CELLS", 1)  # sparse anchors, one row per block
+    blocks = list(align_mod._blocks(fa, fb, shared_at=True))
+    assert all(at is not None for *_, at in blocks)
+    assert np.array_equal(np.vstack([b[2] for b in blocks]), dense)
+    assert dense.any()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(sentence, min_size=10, max_size=45).map(" ".join),
        st.lists(sentence, min_size=10, max_size=45).map(" ".join),
-       st.sampled_from([1, 2, 3, 7]), st.sampled_from([1, 2]), st.sampled_from([0.0, 0.15, 0.3]))
+       st.sampled_from([1, 2, 3, 7]), st.sampled_from([1, 2, 3]),
+       st.sampled_from([0.0, 0.15, 0.3]))
 def test_bounded_path_equals_dense_on_medium_cases(x, y, block_rows, top_k, w_pos):
     """The long-readout path (fuzzy bounds, witnesses, character counts), forced on medium
-    readouts with several blocks and position weights 0 to 0.3: the same links as the plain
-    all-pairs reference."""
+    readouts with several blocks, top_k 1 to 3 and position weights 0 to 0.3: the same links
+    as the plain all-pairs reference."""
     fa, fb = features_for(analyze(x)), features_for(analyze(y))
     old = align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod.W_POS
     align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod.W_POS = block_rows, 0, w_pos
