@@ -30,10 +30,12 @@ so a shared speaker alone never reaches the default threshold, but lifts a parti
 as above, unchanged.
 
 **Scale.** Rows of side a are scored in blocks against all of side b, with sparse matrix products
-for the cosine and the Jaccard terms. The fuzzy term is at most 0.20, so a pair whose other terms
-cannot reach ``threshold - 0.20`` is pruned *exactly* before rapidfuzz runs; memory stays at one
-block, and the links are the same as :func:`dense_scores`, the plain all-pairs reference kept
-for tests.
+for the cosine and the Jaccard terms; memory stays at one block. Rapidfuzz, the costly term, runs
+only on pairs that can still be links (:class:`_Pruned`): a pair is dropped when an exact upper
+bound of its score (the other terms plus an exact bound of the fuzzy term, :class:`_FuzzBound`)
+is below the threshold, or below the ``top_k``-th best lower bound of its row and of its column
+(lower bounds: the score without its fuzzy term, or real scores of "witness" pairs scored first).
+The links are the same as :func:`dense_scores`, the plain all-pairs reference kept for tests.
 """
 
 from __future__ import annotations
@@ -219,115 +221,265 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
                    threshold: float = DEFAULT_THRESHOLD, top_k: int = DEFAULT_TOP_K) -> Alignment:
     """Align two readouts from their features (blocked and pruned; see the module docstring).
 
-    Per block, the pairs that pass the bound are scored together: rapidfuzz's ``cpdist`` on
-    their strings and the same arithmetic as :func:`_combine`, element-wise (so the same
-    floats), and the links chosen on arrays; Python works per link, not per pair.
+    Per block, the pairs that can still be links are kept as arrays; rapidfuzz's ``cpdist``
+    scores them with the same arithmetic as :func:`_combine`, element-wise (so the same
+    floats), and the links are chosen on arrays; Python works per link, not per pair.
     """
     _check(threshold, top_k, "align")
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     if fa.lang != fb.lang:
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for rows, score in _cross_blocks(fa, fb):
             bi, j = np.nonzero(score >= threshold)
             parts.append((rows[bi], j, score[bi, j]))
         return _select(*_concat(parts), fa, fb, top_k)
-    ids_a, ids_b = _exact_ids(fa, fb)
-    # Two exact prunings, both kept on measurement: this first pass bounds rows and columns over
-    # the whole readout; _may_be_kept (below) bounds within a block with sure scores. At 2,000
-    # sentences a side the pair of them aligns in 2.6 s against 3.7 s with the second alone,
-    # with the same links.
-    row_kth, col_kth = _kth_lower_bounds(fa, fb, ids_a, ids_b, top_k)
-    pending = []
-    columns = _ColumnBest(fb.n, top_k)
-    with _FuzzQueue(fa.strings, fb.strings) as fuzz:
-        for rows, cos, sem, pos in _blocks(fa, fb):
-            ub = W_COS * cos + W_SEM * sem + W_POS * pos + W_FUZZ
-            # Exact pruning: a pair is linked only when it is among the top_k of its row or of
-            # its column, so one whose upper bound is below the k-th best *lower* bound of both
-            # (the score without its fuzzy term) can never be linked: rapidfuzz skips it.
-            eps = 1e-12
-            bi, j = np.nonzero((ub >= threshold - eps)
-                               & ((ub >= row_kth[rows][:, None] - eps)
-                                  | (ub >= col_kth[None, :] - eps)))
-            i = rows[bi]
-            other = ids_a[i] != ids_b[j]  # identical sentences score 1.0: added below
-            bi, i, j = bi[other], i[other], j[other]
-            c, s, p = cos[bi, j], sem[bi, j], pos[bi, j]
-            if len(i) >= _PRUNE_FROM:
-                keep = _may_be_kept(i, j, c, s, p, threshold, top_k, fa.n, columns)
-                i, j, c, s, p = i[keep], j[keep], c[keep], s[keep], p[keep]
-            pending.append((fuzz.submit(i, j), i, j, c, s, p))
-        for fz, i, j, c, s, p in pending:
-            score = np.minimum(1.0, np.maximum(
-                0.0, W_COS * c + W_FUZZ * fuzz.result(fz) + W_SEM * s + W_POS * p))
-            ok = score >= threshold
-            parts.append((i[ok], j[ok], score[ok]))
-    # Identical sentences pair up with score 1.0, with or without content words.
-    same_i, same_j = _same_pairs(ids_a, ids_b)
-    parts.append((same_i, same_j, np.ones(len(same_i))))
-    return _select(*_concat(parts), fa, fb, top_k)
+    return _select(*_Pruned(fa, fb, threshold, top_k).scored(), fa, fb, top_k)
 
 
-def _kth_lower_bounds(fa: SentenceFeatures, fb: SentenceFeatures, ids_a: np.ndarray,
-                      ids_b: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The k-th largest lower bound of each row and of each column (first pass over the blocks;
-    a lower bound is the score without its fuzzy term, 1.0 for identical sentences)."""
-    row_kth = np.full(fa.n, -np.inf)
-    col_top: np.ndarray | None = None
-    kr, kc = min(top_k, fb.n), min(top_k, fa.n)
-    for rows, cos, sem, pos in _blocks(fa, fb):
-        lb = W_COS * cos + W_SEM * sem + W_POS * pos
-        lb = np.where(ids_a[rows][:, None] == ids_b[None, :], 1.0, lb)
-        row_kth[rows] = np.partition(lb, -kr, axis=1)[:, -kr]
-        stack = lb if col_top is None else np.vstack([col_top, lb])
-        col_top = np.partition(stack, -kc, axis=0)[-kc:] if stack.shape[0] > kc else stack
-    col_kth = col_top.min(axis=0) if col_top is not None else np.full(fb.n, -np.inf)
-    return row_kth, col_kth
+_EPS = 1e-12  # margin for bounds summed in another order than the score
+_BOUND_FROM = 20_000  # pairs (n × m) from which the fuzzy term is bounded per pair
+_WITNESS_ROUNDS = 2  # rounds of witnesses by the finest bounds (each costs a pass on arrays)
+_AHEAD = True  # long readouts: the next block made in a worker thread
 
 
-_PRUNE_FROM = 2_000  # candidates in a block from which top-k pruning pays for itself
+def _score(c, fz, s, p):
+    """The score of :func:`_combine`, element-wise: the same floats, and monotone in each term,
+    so a bound on ``fz`` gives a bound on the score."""
+    return np.minimum(1.0, np.maximum(0.0, W_COS * c + W_FUZZ * fz + W_SEM * s + W_POS * p))
 
 
-def _may_be_kept(i: np.ndarray, j: np.ndarray, c: np.ndarray, s: np.ndarray, p: np.ndarray,
-                 threshold: float, top_k: int, n_a: int, columns: "_ColumnBest") -> np.ndarray:
-    """Which candidate pairs could still be links, before their fuzzy term is computed.
+class _Pruned:
+    """Same-language scoring that runs rapidfuzz only on pairs that can still be links.
 
-    A pair's score lies between its value with the fuzzy term at 0 and at 1 (the same
-    arithmetic, monotone in each step). A pair is kept when it scores 1.0 or is among the
-    ``top_k`` of its row or of its column; if ``top_k`` pairs of its row surely score (their
-    lower bounds reach the threshold) above its upper bound, and ``top_k`` of its column so far
-    do too, it can be neither and will not reach 1.0: dropping it changes no link (the
-    witnesses stay, and rank above anything the dropped pair ranked above). Blocks hold whole
-    rows, so a row's witnesses are all in its block; a column's are those seen so far.
+    A pair is linked when it scores 1.0 or is among the ``top_k`` of its row or of its column.
+    So a pair whose score is below ``top_k`` *other* pairs' scores in its row and ``top_k`` in
+    its column, and below 1.0, is no link, and dropping it changes no link: each row's and
+    column's ``top_k`` are links and stay, and rank above anything the dropped pair ranked
+    above. Scores are compared through bounds: a pair's *lower* bound is its score with the
+    fuzzy term at 0 (or its real score once rapidfuzz scored it, or 1.0 for identical
+    sentences); its *upper* bound puts an exact upper bound of the fuzzy term in its place
+    (:class:`_FuzzBound`; 1 for small readouts). A pair is dropped when its upper bound is below
+    the threshold, or below the ``top_k``-th best lower bound of its row and of its column (a
+    column's bar grows as blocks come, so the bar in use is always one the end will reach).
+
+    Long readouts first score, per block, each row's best pair by lower bound and its best by
+    upper bound ("witnesses": real scores make high bars), then after the blocks each column's,
+    then refine the upper bounds of what is left with character counts, score witnesses again,
+    and score the rest. Every scored pair is kept for :func:`_select`, so dropping only ever
+    removes pairs that are no link.
     """
-    low = np.minimum(1.0, np.maximum(0.0, W_COS * c + W_FUZZ * 0.0 + W_SEM * s + W_POS * p))
-    high = np.minimum(1.0, np.maximum(0.0, W_COS * c + W_FUZZ * 1.0 + W_SEM * s + W_POS * p))
-    sure = low >= threshold
-    row_bar = _kth_best(i[sure], low[sure], top_k, n_a)
-    col_bar = columns.update(j[sure], low[sure])
-    return (high >= 1.0) | (high >= row_bar[i]) | (high >= col_bar[j])
+
+    def __init__(self, fa: SentenceFeatures, fb: SentenceFeatures, threshold: float,
+                 top_k: int) -> None:
+        self.fa, self.fb, self.threshold, self.k = fa, fb, threshold, top_k
+        self.ids_a, self.ids_b = _exact_ids(fa, fb)
+        self.bound = _FuzzBound(fa, fb) if fa.n * fb.n >= _BOUND_FROM else None
+        # token_set_ratio depends on the word sets only: rapidfuzz gets them sorted and once.
+        self.strings = tuple(np.array(x, dtype=object) for x in (
+            (fa.strings, fb.strings) if self.bound is None
+            else (self.bound.sets_a, self.bound.sets_b)))
+        # Lower bounds kept in separate multisets (a pair counted once in each), the bar being
+        # the larger of their k-th bests: row and column k-th best score-without-fuzz, and the
+        # k-th best real score (identical pairs: 1.0) per row and per column.
+        self.row_lb = np.full(fa.n, -np.inf)
+        self.col_lb = _ColumnBest(fb.n, top_k)
+        self.row_real = _ColumnBest(fa.n, top_k)
+        self.col_real = _ColumnBest(fb.n, top_k)
+        self.done: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.same = _same_pairs(self.ids_a, self.ids_b)  # by row
+        self._record(*self.same, np.ones(len(self.same[0])))
+
+    def _record(self, i: np.ndarray, j: np.ndarray, score: np.ndarray) -> None:
+        self.done.append((i, j, score))
+        self.row_real.update(i, score)
+        self.col_real.update(j, score)
+
+    def _bars(self) -> tuple[np.ndarray, np.ndarray]:
+        return (np.maximum(self.row_lb, self.row_real.kth()),
+                np.maximum(self.col_lb.kth(), self.col_real.kth()))
+
+    def _may_be_links(self, i: np.ndarray, j: np.ndarray, ub: np.ndarray) -> np.ndarray:
+        row_bar, col_bar = self._bars()
+        return ((ub >= self.threshold - _EPS)
+                & ((ub >= row_bar[i] - _EPS) | (ub >= col_bar[j] - _EPS)))
+
+    def _score_at(self, i: np.ndarray, j: np.ndarray, c: np.ndarray, s: np.ndarray,
+                  p: np.ndarray) -> None:
+        """Score pairs with rapidfuzz and record them."""
+        self._record(i, j, _score(c, _fuzz_pairs(*self.strings, i, j), s, p))
+
+    def scored(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(i, j, score) of every pair that scored at least the threshold and may be a link."""
+        fa, fb, k = self.fa, self.fb, self.k
+        pending = []
+        blocks = self._lower_blocks()
+        if self.bound is not None and _AHEAD:
+            # The sparse products hold the GIL, the array work does not: the next block is
+            # made in a worker thread while this one's arrays are compared.
+            blocks = _ahead(blocks)
+        for rows, cos, sem, lb, shared_block in blocks:
+            self.row_lb[rows] = _kth_rows(lb, k)
+            self.col_lb.update_block(lb)
+            if self.bound is not None:
+                self._first_witnesses(rows, cos, sem, lb)
+            # Cells whose bound with the fuzzy term at 1 reaches min(row bar, column bar) and
+            # the threshold: a row test or a column test, compared on booleans.
+            row_bar, col_bar = self._bars()
+            margin = W_FUZZ + _EPS
+            near = lb >= (np.maximum(row_bar[rows], self.threshold) - margin)[:, None]
+            near |= lb >= (np.maximum(col_bar, self.threshold) - margin)[None, :]
+            at = np.flatnonzero(near)  # flat indices: gathers on flat views are faster
+            bi, j = np.divmod(at, fb.n)
+            i = rows[bi]
+            other = self.ids_a[i] != self.ids_b[j]  # identical sentences are scored 1.0 already
+            at, bi, i, j = at[other], bi[other], i[other], j[other]
+            # Upper bounds (the sum in another order: compared with the _EPS margin).
+            ub = lb.ravel()[at]
+            if self.bound is None:
+                ub += W_FUZZ
+                keep = self._may_be_links(i, j, ub)
+            else:
+                shared = shared_block.ravel()[at]
+                ub += W_FUZZ * self.bound.bound(i, j, shared)
+                w = _top_in_groups(bi, ub, k)  # each row's witnesses, scored now
+                self._score_at(i[w], j[w], cos.ravel()[at[w]], sem.ravel()[at[w]],
+                               self._pos(i[w], j[w]))
+                keep = self._may_be_links(i, j, ub)
+                keep[w] = False
+            idx = np.flatnonzero(keep)
+            at, i, j = at[idx], i[idx], j[idx]
+            cand = {"i": i, "j": j, "ub": ub[idx], "c": cos.ravel()[at], "s": sem.ravel()[at],
+                    "p": self._pos(i, j)}
+            if self.bound is not None:
+                cand["shared"] = shared[idx]
+            pending.append(cand)
+        if pending:
+            cand = {key: np.concatenate([c[key] for c in pending]) for key in pending[0]}
+            if self.bound is not None:
+                cand = self._refine(cand)
+            self._score_at(*(cand[key] for key in "ijcsp"))
+        i, j, s = _concat(self.done)
+        ok = s >= self.threshold
+        return i[ok], j[ok], s[ok]
+
+    def _first_witnesses(self, rows: np.ndarray, cos: np.ndarray, sem: np.ndarray,
+                         lb: np.ndarray) -> None:
+        """Score each row's best pair by lower bound before the block's cells are picked (its
+        real score makes a higher bar), unless the row has an identical partner; the scored
+        cells' lower bounds become -inf, so they are not picked again."""
+        best = lb.argmax(axis=1)
+        r = np.flatnonzero(lb[np.arange(len(rows)), best] < 1.0)
+        at = r * lb.shape[1] + best[r]
+        i, j = rows[r], best[r]
+        self._score_at(i, j, cos.ravel()[at], sem.ravel()[at], self._pos(i, j))
+        lb.ravel()[at] = -np.inf
+
+    def _lower_blocks(self):
+        """Per block of rows: (rows, cosines, Jaccards, lower bounds, ``S + 1`` or None), the
+        lower bound being the score without its fuzzy term (1.0 for identical sentences)."""
+        for rows, cos, sem, pos, at in _blocks(self.fa, self.fb, shared_at=True):
+            lo, hi = int(rows[0]), int(rows[-1]) + 1
+            lb = W_COS * cos  # + W_POS * pos + W_SEM * sem: another order, the _EPS margin
+            if W_POS:
+                np.multiply(pos, W_POS, out=pos)  # pos is this block's own array
+                lb += pos
+            if at is None:
+                lb += W_SEM * sem
+            else:  # few pairs share an anchor
+                lb.ravel()[at] += W_SEM * sem.ravel()[at]
+            si, sj = self._same_in(lo, hi)
+            lb[si - lo, sj] = 1.0
+            shared = self.bound.shared_block(lo, hi) if self.bound is not None else None
+            yield rows, cos, sem, lb, shared
+
+    def _pos(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The position term of pairs: the arithmetic of :func:`_blocks`, element-wise."""
+        rel_a = i / max(self.fa.n - 1, 1)
+        rel_b = j / max(self.fb.n - 1, 1)
+        return 1.0 - np.abs(rel_a - rel_b)
+
+    def _refine(self, cand: dict) -> dict:
+        """Long readouts, after the blocks: columns' witnesses, bounds from character counts,
+        then rows' and columns' witnesses again by the finer bounds."""
+        cand = _take(cand, self._may_be_links(cand["i"], cand["j"], cand["ub"]))
+        cand = self._witnesses(cand, "j")
+        fz = self.bound.bound(cand["i"], cand["j"], cand["shared"], chars=True)
+        cand["ub"] = _score(cand["c"], fz, cand["s"], cand["p"])
+        for _ in range(_WITNESS_ROUNDS):
+            cand = self._witnesses(self._witnesses(cand, "i"), "j")
+        return cand
+
+    def _witnesses(self, cand: dict, side: str) -> dict:
+        """Score the ``top_k`` best candidates by upper bound of each row (``side="i"``) or
+        column (``"j"``), and keep of the rest those that may still be links."""
+        group, ub = cand[side], cand["ub"]
+        # Rows come sorted; columns are sorted here (as 16-bit keys when they fit, which
+        # NumPy sorts by radix, stable, in linear time).
+        order = None if side == "i" else np.argsort(
+            group.astype(np.uint16) if self.fb.n <= 1 << 16 else group, kind="stable")
+        w = (_top_in_groups(group, ub, self.k) if order is None
+             else order[_top_in_groups(group[order], ub[order], self.k)])
+        self._score_at(*(cand[key][w] for key in "ijcsp"))
+        keep = self._may_be_links(cand["i"], cand["j"], ub)
+        keep[w] = False
+        return _take(cand, keep)
+
+    def _same_in(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """The identical pairs whose row is in [lo, hi)."""
+        i, j = self.same
+        a, b = np.searchsorted(i, [lo, hi])
+        return i[a:b], j[a:b]
 
 
-def _kth_best(group: np.ndarray, value: np.ndarray, k: int, n: int) -> np.ndarray:
-    """Per group (0..n-1), its k-th largest value, -inf where it has fewer than k."""
-    out = np.full(n, -np.inf)
+def _ahead(items):
+    """Iterate ``items`` one item ahead, made in a worker thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    it, end = iter(items), object()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="readout-diff-blocks") as pool:
+        coming = pool.submit(next, it, end)
+        while (item := coming.result()) is not end:
+            coming = pool.submit(next, it, end)
+            yield item
+
+
+def _take(cand: dict, which: np.ndarray) -> dict:
+    """The candidates ``which`` (a mask or indices) of a dict of parallel arrays."""
+    return {key: v[which] for key, v in cand.items()}
+
+
+def _kth_rows(x: np.ndarray, k: int) -> np.ndarray:
+    """Per row of a 2-D block, its k-th largest value (the smallest when it has fewer)."""
+    kk = min(k, x.shape[1])
+    return x.max(axis=1) if kk == 1 else np.partition(x, -kk, axis=1)[:, -kk]
+
+
+def _top_in_groups(group: np.ndarray, value: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest values of each group (``group`` ascending; ties: first)."""
     if not len(group):
-        return out
-    order = np.lexsort((-value, group))
-    g, v = group[order], value[order]
-    rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
-    at = rank == k - 1
-    out[g[at]] = v[at]
-    return out
+        return np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
+    sizes = np.diff(np.append(starts, len(group)))
+    v = value.astype(np.float64, copy=True)
+    chosen = []
+    for _ in range(k):
+        best = np.repeat(np.maximum.reduceat(v, starts), sizes)
+        hit = np.flatnonzero((v == best) & (v > -np.inf))
+        if not len(hit):
+            break
+        first = hit[np.concatenate([[True], group[hit[1:]] != group[hit[:-1]]])]
+        chosen.append(first)
+        v[first] = -np.inf
+    return np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
 
 
 class _ColumnBest:
-    """The ``k`` largest sure lower bounds seen so far in each column of side b."""
+    """The ``k`` largest lower bounds seen so far in each of ``m`` rows or columns."""
 
     def __init__(self, m: int, k: int) -> None:
         self.best = np.full((m, k), -np.inf)
         self.k = k
 
-    def update(self, j: np.ndarray, value: np.ndarray) -> np.ndarray:
+    def update(self, j: np.ndarray, value: np.ndarray) -> None:
         if len(j):
             order = np.lexsort((-value, j))
             g, v = j[order], value[order]
@@ -335,10 +487,131 @@ class _ColumnBest:
             top = rank < self.k
             fresh = np.full(self.best.shape, -np.inf)
             fresh[g[top], rank[top]] = v[top]
-            both = np.concatenate([self.best, fresh], axis=1)
-            both.sort(axis=1)
-            self.best = both[:, -self.k:]
+            self._merge(fresh)
+
+    def update_block(self, block: np.ndarray) -> None:
+        """Add every value of a block (rows × these columns)."""
+        if self.k == 1:
+            np.maximum(self.best[:, 0], block.max(axis=0), out=self.best[:, 0])
+            return
+        kk = min(self.k, block.shape[0])
+        top = np.partition(block, -kk, axis=0)[-kk:] if block.shape[0] > kk else block
+        fresh = np.full(self.best.shape, -np.inf)
+        fresh[:, :kk] = top.T
+        self._merge(fresh)
+
+    def _merge(self, fresh: np.ndarray) -> None:
+        both = np.concatenate([self.best, fresh], axis=1)
+        both.sort(axis=1)
+        self.best = both[:, -self.k:]
+
+    def kth(self) -> np.ndarray:
         return self.best[:, 0]  # the k-th largest (ascending order)
+
+
+class _FuzzBound:
+    """Exact upper bounds of the fuzzy term (rapidfuzz's ``token_set_ratio / 100``) per pair.
+
+    ``token_set_ratio`` splits both strings at white space into word sets and, with ``S`` the
+    length of their common words joined by spaces, ``La`` and ``Lb`` the lengths of each whole
+    set joined (so ``S + 1 + |a-only words joined|`` is ``La`` when both sides have words of
+    their own), returns the largest of three ratios:
+
+    - the Indel similarity of the two sides' own words, normalised by ``La + Lb``: at most
+      ``2·M / (La + Lb)``, ``M`` the characters both joined sets have in common (counted per
+      character; an Indel alignment keeps at most that many, and the common words take the
+      same characters out of both sides), itself at most ``min(La, Lb)``;
+    - common words against common plus each side's own: ``2S / (S + La)`` and
+      ``2S / (S + Lb)``, so at most ``2S / (S + min(La, Lb))`` (also 100 when one set holds the
+      other: then ``S = min(La, Lb)``);
+    - 0 when a side has no word.
+
+    ``S + 1`` is a sparse product (each common word counts its length plus one), made per
+    block like the cosines; ``M`` sums per-character minimums, computed only for the few pairs
+    left at the end. The bound returned is a hair above (1e-9) for rapidfuzz's rounding.
+    """
+
+    _CHAR_BUCKETS = 40  # the most frequent characters a column each, the rare ones, the space
+
+    def __init__(self, fa: SentenceFeatures, fb: SentenceFeatures) -> None:
+        from scipy import sparse
+
+        split = [text.split() for text in fa.strings + fb.strings]  # rapidfuzz's word split
+        vocab: dict[str, int] = {}
+        ids = np.array([vocab.setdefault(w, len(vocab)) for ws in split for w in ws], np.int64)
+        n = fa.n + fb.n
+        width = max(len(vocab), 1)
+        rows = np.repeat(np.arange(n), [len(ws) for ws in split])
+        cells = unique_sorted(rows * width + ids)  # each sentence's word set, by row
+        self.rows, self.cols = cells // width, cells % width
+        self.words = list(vocab)  # in id order
+        size = np.fromiter(map(len, self.words), np.float64, len(self.words))[self.cols] + 1.0
+        indptr = np.searchsorted(self.rows, np.arange(n + 1))
+        # The length of a sentence's word set joined by spaces (0 without words).
+        joined = np.maximum(np.bincount(self.rows, weights=size, minlength=n) - 1.0, 0.0)
+        self.la, self.lb = joined[:fa.n], joined[fa.n:]
+        split_at = int(indptr[fa.n])
+        self.words_a = sparse.csr_matrix((size[:split_at], self.cols[:split_at], indptr[:fa.n + 1]),
+                                         shape=(fa.n, width))
+        self.words_bt = sparse.csr_matrix(
+            (np.ones(len(cells) - split_at), self.cols[split_at:], indptr[fa.n:] - split_at),
+            shape=(fb.n, width)).T.tocsr()
+        self.n_a = fa.n
+        # Each sentence's words sorted, once each: what rapidfuzz's token_set_ratio works on,
+        # so it gives the same values on these, faster (sorted already, and shorter).
+        sets = [" ".join(sorted(set(ws))) for ws in split]
+        self.sets_a, self.sets_b = tuple(sets[:fa.n]), tuple(sets[fa.n:])
+        self.hist: tuple[np.ndarray, np.ndarray] | None = None
+
+    def shared_block(self, lo: int, hi: int) -> np.ndarray:
+        """``S + 1`` (0 when nothing is shared) for rows [lo, hi) of a against all of b."""
+        return (self.words_a[lo:hi] @ self.words_bt).toarray()
+
+    def bound(self, i: np.ndarray, j: np.ndarray, shared: np.ndarray, *,
+              chars: bool = False) -> np.ndarray:
+        la, lb = self.la[i], self.lb[j]
+        short = np.minimum(la, lb)
+        common = self._common(i, j) if chars else short
+        s = np.maximum(shared - 1.0, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.maximum(2.0 * common / (la + lb), 2.0 * s / (s + short))
+        out[short == 0] = 0.0  # a side without words: token_set_ratio is 0
+        return np.minimum(out, 1.0) + 1e-9
+
+    def _common(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """``M``: per pair, the characters both joined word sets have in common."""
+        if self.hist is None:
+            self.hist = self._histograms()
+        ha, hb = self.hist
+        out = np.empty(len(i))
+        step = 1 << 16
+        for lo in range(0, len(i), step):
+            out[lo:lo + step] = np.minimum(ha[i[lo:lo + step]], hb[j[lo:lo + step]]).sum(axis=1)
+        return out
+
+    def _histograms(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per sentence, its joined word set's characters counted per bucket: each word's
+        counts summed over the set, plus the spaces between its words."""
+        from scipy import sparse
+
+        nb = self._CHAR_BUCKETS
+        codes = np.frombuffer("".join(self.words).encode("utf-32-le"), dtype=np.uint32)
+        freq = np.bincount(codes) if len(codes) else np.zeros(1, np.int64)
+        rank = np.empty(len(freq), np.int64)
+        rank[np.argsort(-freq, kind="stable")] = np.arange(len(freq))
+        # Rare characters share a bucket (that only adds to the minimums: still a bound); the
+        # last bucket is the space, which no word holds.
+        bucket = np.minimum(rank, nb - 2)[codes]
+        owner = np.repeat(np.arange(len(self.words)), [len(w) for w in self.words])
+        per_word = np.bincount(owner * nb + bucket, minlength=max(len(self.words), 1) * nb)
+        per_word = per_word.reshape(-1, nb).astype(np.float64)
+        n = len(self.la) + len(self.lb)
+        member = sparse.csr_matrix((np.ones(len(self.rows)), (self.rows, self.cols)),
+                                   shape=(n, per_word.shape[0]))
+        hist = np.asarray(member @ per_word)
+        hist[:, nb - 1] = np.maximum(np.bincount(self.rows, minlength=n) - 1, 0)
+        hist = hist.astype(np.int32)
+        return hist[:self.n_a], hist[self.n_a:]
 
 
 def _concat(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]):
@@ -367,35 +640,6 @@ def _same_pairs(ids_a: np.ndarray, ids_b: np.ndarray) -> tuple[np.ndarray, np.nd
     return i, order_b[np.repeat(lo, count) + offsets]
 
 
-class _FuzzQueue:
-    """:func:`_fuzz_pairs` per block, in a thread for large batches: rapidfuzz releases the GIL,
-    so a long readout's fuzzy scores run while the next blocks' products are computed."""
-
-    def __init__(self, strings_a: tuple[str, ...], strings_b: tuple[str, ...]) -> None:
-        self.strings = (strings_a, strings_b)
-        self.pool = None
-
-    def __enter__(self) -> "_FuzzQueue":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
-
-    def submit(self, i: np.ndarray, j: np.ndarray):
-        if len(i) < _THREADED_PAIRS:
-            return _fuzz_pairs(*self.strings, i, j)
-        if self.pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readout-diff-fuzz")
-        return self.pool.submit(_fuzz_pairs, *self.strings, i, j)
-
-    @staticmethod
-    def result(value) -> np.ndarray:
-        return value if isinstance(value, np.ndarray) else value.result()
-
-
 _THREADED_PAIRS = 4_000  # from here on rapidfuzz runs in threads (and beside the main one)
 
 
@@ -408,9 +652,10 @@ def _fuzz_pairs(strings_a: tuple[str, ...], strings_b: tuple[str, ...], i: np.nd
     out = np.zeros(len(i))
     if not len(i):
         return out
-    xa = np.array(strings_a, dtype=object)[i]
-    xb = np.array(strings_b, dtype=object)[j]
-    both = (np.array([len(s) for s in strings_a])[i] > 0) & (np.array([len(s) for s in strings_b])[j] > 0)
+    xa = np.asarray(strings_a, dtype=object)[i]  # no copy when given object arrays
+    xb = np.asarray(strings_b, dtype=object)[j]
+    both = ((np.fromiter(map(len, xa), np.int64, len(xa)) > 0)
+            & (np.fromiter(map(len, xb), np.int64, len(xb)) > 0))
     if both.any():
         ratio = process.cpdist(xa[both].tolist(), xb[both].tolist(), scorer=fuzz.token_set_ratio,
                                dtype=np.float64, workers=-1 if both.sum() >= _THREADED_PAIRS else 1)
@@ -524,10 +769,13 @@ def _block_rows(m: int) -> int:
     return max(1, min(_BLOCK_ROWS, _BLOCK_CELLS // max(m, 1)))
 
 
-def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
+def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True,
+            shared_at: bool = False):
     """Yield (row indices, cosine, Jaccard and position blocks) for blocks of rows of side a.
 
-    With ``words=False`` (readouts in two languages) the cosine block is ``None``. A block
+    With ``words=False`` (readouts in two languages) the cosine block is ``None``. With
+    ``shared_at``, a fifth item: the flat indices in the block of the pairs sharing an anchor
+    (where the Jaccard may be above 0), or None when the block was computed densely. A block
     holds about _BLOCK_CELLS pairs whatever the sizes, so memory stays bounded.
     """
     if fa.n == 0 or fb.n == 0:
@@ -549,22 +797,39 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True):
         hi = min(fa.n, lo + step)
         cos = cosine.block(lo, hi) if cosine is not None else None
         inter = aw[lo:hi] @ abt
-        if not isinstance(inter, np.ndarray):
-            inter = inter.toarray()
-        if _OVERLAP:
-            # Overlap coefficient: a sentence listing trade, fentanyl and Ukraine answers each
-            # of three sentences on the other side in full.
-            union = np.minimum(tot_a[lo:hi, None], tot_b[None, :])
-        else:
-            union = tot_a[lo:hi, None] + tot_b[None, :] - inter
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sem = np.where(union > 0, inter / union, 0.0)
+        at = (None if isinstance(inter, np.ndarray)
+              else inter.indices + np.repeat(np.arange(hi - lo) * fb.n, np.diff(inter.indptr)))
+        sem = _jaccard(inter, tot_a[lo:hi], tot_b)
         if W_POS:
             rel_a = np.arange(lo, hi) / max(fa.n - 1, 1)
             pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
         else:  # weight 0: W_POS * pos is 0.0 whatever pos is; a view of zeros, not a block
             pos = np.broadcast_to(np.float64(0.0), (hi - lo, fb.n))
-        yield np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem, pos
+        block = np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem, pos
+        yield (*block, at) if shared_at else block
+
+
+def _jaccard(inter, tot_a: np.ndarray, tot_b: np.ndarray) -> np.ndarray:
+    """The weighted Jaccard block (overlap coefficient with _OVERLAP) from the weights shared
+    and each side's total. A sparse block is divided where it has values only: elsewhere the
+    result is 0 either way, and where it has them the arithmetic is the same."""
+    if not isinstance(inter, np.ndarray):
+        if not _OVERLAP:
+            coo = inter.tocoo()
+            union = tot_a[coo.row] + tot_b[coo.col] - coo.data
+            out = np.zeros(coo.shape)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[coo.row, coo.col] = np.where(union > 0, coo.data / union, 0.0)
+            return out
+        inter = inter.toarray()
+    if _OVERLAP:
+        # Overlap coefficient: a sentence listing trade, fentanyl and Ukraine answers each
+        # of three sentences on the other side in full.
+        union = np.minimum(tot_a[:, None], tot_b[None, :])
+    else:
+        union = tot_a[:, None] + tot_b[None, :] - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(union > 0, inter / union, 0.0)
 
 
 class _Cosine:

@@ -7,7 +7,7 @@ import readout_diff.align as align_mod
 from readout_diff import analyze
 from readout_diff.align import align, dense_scores, features_for, links_from_dense
 
-from .strategies import readout_text
+from .strategies import readout_text, sentence
 
 
 def test_one_sentence_answers_several():
@@ -105,15 +105,16 @@ def test_dense_cosine_blocks_equal_scipys_product_to_the_last_bit(monkeypatch):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(readout_text, readout_text, st.sampled_from([1, 2, 3]), st.sampled_from([1, 2, 3]))
 def test_top_k_pruning_changes_no_link(x, y, block_rows, top_k):
-    """Long readouts drop, before rapidfuzz, pairs that cannot be links; forced here on small
-    ones (every block pruned, several blocks): the links equal the dense reference's."""
+    """Long readouts bound the fuzzy term per pair and score witnesses first, to drop pairs
+    that cannot be links before rapidfuzz; forced here on small ones (several blocks): the
+    links equal the dense reference's."""
     fa, fb = features_for(analyze(x)), features_for(analyze(y))
-    old = align_mod._BLOCK_ROWS, align_mod._PRUNE_FROM
-    align_mod._BLOCK_ROWS, align_mod._PRUNE_FROM = block_rows, 0
+    old = align_mod._BLOCK_ROWS, align_mod._BOUND_FROM
+    align_mod._BLOCK_ROWS, align_mod._BOUND_FROM = block_rows, 0
     try:
         fast = align_mod.align_features(fa, fb, top_k=top_k)
     finally:
-        align_mod._BLOCK_ROWS, align_mod._PRUNE_FROM = old
+        align_mod._BLOCK_ROWS, align_mod._BOUND_FROM = old
     assert fast == links_from_dense(dense_scores(fa, fb), fa, fb, top_k=top_k)
 
 
@@ -126,6 +127,75 @@ def test_top_k_pruning_on_a_medium_case(monkeypatch):
     y = " ".join(base[(i * 5) % 7] for i in range(50))
     fa, fb = features_for(analyze(x)), features_for(analyze(y))
     dense = links_from_dense(dense_scores(fa, fb), fa, fb, top_k=1)
-    monkeypatch.setattr(align_mod, "_PRUNE_FROM", 0)
+    monkeypatch.setattr(align_mod, "_BOUND_FROM", 0)
     monkeypatch.setattr(align_mod, "_BLOCK_ROWS", 8)
     assert align_mod.align_features(fa, fb, top_k=1) == dense
+
+
+_BOUND_WORDS = ["trade", "trades", "tariff", "tariffs", "talks", "Taiwan", "fentanyl", "chips",
+                "a", "ab", "ba", "xi", "习近平", "中美", "é", "e\u0301", "APEC", "rare", "earths",
+                "Ukraine", "peace", "peaceful", "war", "ward", "drawer", "reward"]
+_word_list = st.lists(st.sampled_from(_BOUND_WORDS), max_size=9).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_word_list, min_size=1, max_size=6), st.lists(_word_list, min_size=1, max_size=6))
+def test_fuzz_bound_is_above_rapidfuzz(xs, ys):
+    """The per-pair bound of token_set_ratio (lengths, shared words, character counts) is never
+    below rapidfuzz's value: the pruning that relies on it is exact."""
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    def feats(strings):
+        return align_mod.SentenceFeatures(None, tuple(strings), (), (), (), (), (), ())
+
+    bound = align_mod._FuzzBound(feats(xs), feats(ys))
+    i, j = (g.ravel() for g in np.meshgrid(np.arange(len(xs)), np.arange(len(ys)), indexing="ij"))
+    shared = np.concatenate([bound.shared_block(r, r + 1)[0] for r in range(len(xs))])
+    real = np.array([fuzz.token_set_ratio(xs[a], ys[b]) / 100 if xs[a] and ys[b] else 0.0
+                     for a, b in zip(i, j)])
+    for chars in (False, True):
+        assert (bound.bound(i, j, shared, chars=chars) >= real).all()
+    # rapidfuzz is given each sentence's words sorted and once: the same values.
+    sets = bound.sets_a + bound.sets_b
+    assert all(fuzz.token_set_ratio(x, y) == fuzz.token_set_ratio(sx, sy)
+               for x, sx in zip(xs + ys, sets) for y, sy in zip(xs + ys, sets))
+
+
+def test_sparse_jaccard_blocks_equal_the_dense_ones(monkeypatch):
+    """Long readouts' anchor products are sparse and divided where they have values only: the
+    same floats as the dense blocks of short ones."""
+    import numpy as np
+
+    texts = ["The leaders discussed trade and tariffs in 2025.", "Xi stressed mutual respect.",
+             "Biden raised Taiwan, fentanyl and 25 students.", "They agreed to meet at APEC.",
+             "Both sides described the talks as candid and constructive."]
+    x = " ".join(texts[i % 5] for i in range(23))
+    y = " ".join(texts[(i * 3) % 5] for i in range(17))
+    fa, fb = features_for(analyze(x)), features_for(analyze(y))
+    dense = np.vstack([sem for _, _, sem, _ in align_mod._blocks(fa, fb)])
+    monkeypatch.setattr(align_mod, "_BLOCK_CELLS", 1)  # sparse anchors, one row per block
+    blocks = list(align_mod._blocks(fa, fb, shared_at=True))
+    assert all(at is not None for *_, at in blocks)
+    assert np.array_equal(np.vstack([b[2] for b in blocks]), dense)
+    assert dense.any()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(sentence, min_size=10, max_size=45).map(" ".join),
+       st.lists(sentence, min_size=10, max_size=45).map(" ".join),
+       st.sampled_from([1, 2, 3, 7]), st.sampled_from([1, 2, 3]),
+       st.sampled_from([0.0, 0.15, 0.3]))
+def test_bounded_path_equals_dense_on_medium_cases(x, y, block_rows, top_k, w_pos):
+    """The long-readout path (fuzzy bounds, witnesses, character counts), forced on medium
+    readouts with several blocks, top_k 1 to 3 and position weights 0 to 0.3: the same links
+    as the plain all-pairs reference."""
+    fa, fb = features_for(analyze(x)), features_for(analyze(y))
+    old = align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod.W_POS
+    align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod.W_POS = block_rows, 0, w_pos
+    try:
+        fast = align_mod.align_features(fa, fb, top_k=top_k)
+        dense = links_from_dense(dense_scores(fa, fb), fa, fb, top_k=top_k)
+    finally:
+        align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod.W_POS = old
+    assert fast == dense
