@@ -140,11 +140,11 @@ class Linker:
         return (self._sigmoid(x) + self._sigmoid(x[:, MIRROR])) / 2.0
 
     def _sigmoid(self, x: np.ndarray) -> np.ndarray:
-        # Feature by feature, in a fixed order: a BLAS product may round differently with the
+        terms = (x - np.asarray(self.mean)) / np.asarray(self.scale) * np.asarray(self.weights)
+        # Summed strictly left to right (cumsum): a BLAS product may round differently with the
         # memory layout, and the mirror property needs the same floats both ways round.
-        z = np.full(len(x), self.intercept)
-        for k, (m, s, w) in enumerate(zip(self.mean, self.scale, self.weights)):
-            z += (x[:, k] - m) / s * w
+        z = np.cumsum(terms, axis=1)[:, -1] + self.intercept if x.shape[1] else \
+            np.full(len(x), self.intercept)
         return 1.0 / (1.0 + np.exp(-z))
 
     def to_dict(self) -> dict[str, Any]:
