@@ -227,12 +227,41 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
     """
     _check(threshold, top_k, "align")
     if fa.lang != fb.lang:
-        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for rows, score in _cross_blocks(fa, fb):
-            bi, j = np.nonzero(score >= threshold)
-            parts.append((rows[bi], j, score[bi, j]))
-        return _select(*_concat(parts), fa, fb, top_k)
+        return _select(*_cross_scored(fa, fb, threshold), fa, fb, top_k)
     return _select(*_Pruned(fa, fb, threshold, top_k).scored(), fa, fb, top_k)
+
+
+def _cross_scored(fa: SentenceFeatures, fb: SentenceFeatures,
+                  threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(i, j, score) of the pairs of two readouts in two languages that reach ``threshold``."""
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for rows, score in _cross_blocks(fa, fb):
+        bi, j = np.nonzero(score >= threshold)
+        parts.append((rows[bi], j, score[bi, j]))
+    i, j, s = _concat(parts)
+    return np.asarray(i, np.int64), np.asarray(j, np.int64), np.asarray(s, np.float64)
+
+
+def candidate_pairs(fa: SentenceFeatures, fb: SentenceFeatures, *, threshold: float,
+                    top_k: int) -> tuple[np.ndarray, ...]:
+    """The pairs :func:`align_features` links, as arrays with their score terms: (i, j, score,
+    cosine, fuzzy, Jaccard, position), in (a, b) order. The learned linker's candidates."""
+    _check(threshold, top_k, "candidate_pairs")
+    if fa.lang != fb.lang:
+        i, j, s = _cross_scored(fa, fb, threshold)
+        order = _selected(i, j, s, top_k)
+        i, j, s = i[order], j[order], s[order]
+        return (i, j, s, *pair_components(fa, fb, i, j))
+    i, j, s, *terms = _Pruned(fa, fb, threshold, top_k, terms=True).scored_terms()
+    i, j = i.astype(np.int64), j.astype(np.int64)
+    order = _selected(i, j, s, top_k)
+    i, j, s = i[order], j[order], s[order]
+    terms = [t[order] for t in terms]
+    missing = np.isnan(terms[0])  # identical pairs: their terms computed here (few)
+    if missing.any():
+        for t, filled in zip(terms, pair_components(fa, fb, i[missing], j[missing])):
+            t[missing] = filled
+    return (i, j, s, *terms)
 
 
 _EPS = 1e-12  # margin for bounds summed in another order than the score
@@ -269,8 +298,12 @@ class _Pruned:
     """
 
     def __init__(self, fa: SentenceFeatures, fb: SentenceFeatures, threshold: float,
-                 top_k: int) -> None:
+                 top_k: int, *, terms: bool = False) -> None:
         self.fa, self.fb, self.threshold, self.k = fa, fb, threshold, top_k
+        # With ``terms``, the four score terms of every scored pair are kept beside ``done``
+        # (NaN for identical pairs, which are not scored term by term): the learned linker
+        # reads them instead of computing them again.
+        self.terms: list[tuple[np.ndarray, ...]] | None = [] if terms else None
         self.ids_a, self.ids_b = _exact_ids(fa, fb)
         self.bound = _FuzzBound(fa, fb) if fa.n * fb.n >= _BOUND_FROM else None
         # token_set_ratio depends on the word sets only: rapidfuzz gets them sorted and once.
@@ -288,8 +321,11 @@ class _Pruned:
         self.same = _same_pairs(self.ids_a, self.ids_b)  # by row
         self._record(*self.same, np.ones(len(self.same[0])))
 
-    def _record(self, i: np.ndarray, j: np.ndarray, score: np.ndarray) -> None:
+    def _record(self, i: np.ndarray, j: np.ndarray, score: np.ndarray,
+                terms: tuple[np.ndarray, ...] | None = None) -> None:
         self.done.append((i, j, score))
+        if self.terms is not None:
+            self.terms.append(terms if terms is not None else (np.full(len(i), np.nan),) * 4)
         self.row_real.update(i, score)
         self.col_real.update(j, score)
 
@@ -305,7 +341,8 @@ class _Pruned:
     def _score_at(self, i: np.ndarray, j: np.ndarray, c: np.ndarray, s: np.ndarray,
                   p: np.ndarray) -> None:
         """Score pairs with rapidfuzz and record them."""
-        self._record(i, j, _score(c, _fuzz_pairs(*self.strings, i, j), s, p))
+        fz = _fuzz_pairs(*self.strings, i, j)
+        self._record(i, j, _score(c, fz, s, p), (c, fz, s, p) if self.terms is not None else None)
 
     def scored(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(i, j, score) of every pair that scored at least the threshold and may be a link."""
@@ -360,6 +397,16 @@ class _Pruned:
         i, j, s = _concat(self.done)
         ok = s >= self.threshold
         return i[ok], j[ok], s[ok]
+
+    def scored_terms(self) -> tuple[np.ndarray, ...]:
+        """:meth:`scored` (made with ``terms=True``) and the four terms of each pair: (i, j,
+        score, cosine, fuzzy, Jaccard, position)."""
+        i, j, s = self.scored()
+        assert self.terms is not None
+        terms = [np.concatenate([t[k] for t in self.terms]) if self.terms else np.zeros(0)
+                 for k in range(4)]
+        ok = _concat(self.done)[2] >= self.threshold
+        return (i, j, s, *(t[ok] for t in terms))
 
     def _first_witnesses(self, rows: np.ndarray, cos: np.ndarray, sem: np.ndarray,
                          lb: np.ndarray) -> None:
@@ -922,14 +969,19 @@ def links_from_dense(scores: np.ndarray, fa: SentenceFeatures, fb: SentenceFeatu
     return _select(i, j, scores[i, j], fa, fb, top_k)
 
 
-def _select(i: np.ndarray, j: np.ndarray, s: np.ndarray, fa: SentenceFeatures,
-            fb: SentenceFeatures, top_k: int) -> Alignment:
-    """Keep a scored pair when it is among the ``top_k`` best of its row or of its column
-    (ties: the lower index first) or scores 1.0; links in (a, b) order."""
-    i, j, s = np.asarray(i, np.int64), np.asarray(j, np.int64), np.asarray(s, np.float64)
+def _selected(i: np.ndarray, j: np.ndarray, s: np.ndarray, top_k: int) -> np.ndarray:
+    """Indices of the scored pairs that are links, in (a, b) order: among the ``top_k`` best of
+    their row or of their column (ties: the lower index first), or scoring 1.0."""
     keep = (s >= 1.0) | _top_k(i, j, -s, top_k) | _top_k(j, i, -s, top_k)
     order = np.lexsort((s, j, i))
-    order = order[keep[order]]
+    return order[keep[order]]
+
+
+def _select(i: np.ndarray, j: np.ndarray, s: np.ndarray, fa: SentenceFeatures,
+            fb: SentenceFeatures, top_k: int) -> Alignment:
+    """The :class:`Alignment` of the scored pairs :func:`_selected` keeps."""
+    i, j, s = np.asarray(i, np.int64), np.asarray(j, np.int64), np.asarray(s, np.float64)
+    order = _selected(i, j, s, top_k)
     links = tuple(Link(a, b, round(x, 6), _relation(a, b, x, fa, fb))
                   for a, b, x in zip(i[order].tolist(), j[order].tolist(), s[order].tolist()))
     linked_a, linked_b = set(i[order].tolist()), set(j[order].tolist())

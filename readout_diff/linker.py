@@ -218,16 +218,13 @@ def resolve_linker(linker: "Linker | str | Path | None") -> Linker | None:
                                  linker)
 
 
-def candidates(fa: Any, fb: Any, linker: Linker) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs (i, j, rule score) from the rule aligner with the linker's settings."""
-    from .align import align_features
+def candidates(fa: Any, fb: Any, linker: Linker) -> tuple[np.ndarray, ...]:
+    """Candidate pairs from the rule aligner with the linker's settings: (i, j, rule score,
+    cosine, fuzzy, Jaccard, position) arrays (:func:`readout_diff.align.candidate_pairs`)."""
+    from .align import candidate_pairs
 
-    al = align_features(fa, fb, threshold=linker.candidate_threshold,
-                        top_k=linker.candidate_top_k)
-    i = np.array([x.a for x in al.links], dtype=np.int64)
-    j = np.array([x.b for x in al.links], dtype=np.int64)
-    s = np.array([x.score for x in al.links], dtype=np.float64)
-    return i, j, s
+    return candidate_pairs(fa, fb, threshold=linker.candidate_threshold,
+                           top_k=linker.candidate_top_k)
 
 
 def link_features(fa: Any, fb: Any, *, linker: Linker) -> Alignment:
@@ -236,23 +233,24 @@ def link_features(fa: Any, fb: Any, *, linker: Linker) -> Alignment:
 
     if fa.lang != fb.lang and not linker.two_languages:
         return align_features(fa, fb)
-    i, j, s = candidates(fa, fb, linker)
+    i, j, s, *terms = candidates(fa, fb, linker)
     if len(i):
-        p = linker.probabilities(pair_features(fa, fb, i, j, s))
+        p = linker.probabilities(pair_features(fa, fb, i, j, s, terms=terms))
         same = np.array([fa.exact[a] == fb.exact[b] for a, b in zip(i.tolist(), j.tolist())])
         keep = (p >= linker.cutoff) | same | (s >= 1.0)
         i, j, s = i[keep], j[keep], s[keep]
-    links = tuple(Link(a, b, x, _relation(a, b, x, fa, fb))
+    links = tuple(Link(a, b, round(x, 6), _relation(a, b, x, fa, fb))
                   for a, b, x in zip(i.tolist(), j.tolist(), s.tolist()))
     linked_a, linked_b = set(i.tolist()), set(j.tolist())
     return Alignment(links, tuple(x for x in range(fa.n) if x not in linked_a),
                      tuple(x for x in range(fb.n) if x not in linked_b))
 
 
-def pair_features(fa: Any, fb: Any, i: np.ndarray, j: np.ndarray,
-                  score: np.ndarray) -> np.ndarray:
+def pair_features(fa: Any, fb: Any, i: np.ndarray, j: np.ndarray, score: np.ndarray, *,
+                  terms: "list[np.ndarray] | None" = None) -> np.ndarray:
     """The :data:`FEATURES` of candidate pairs (i[k], j[k]) with rule scores ``score[k]``.
 
+    ``terms`` are the pairs' (cosine, fuzzy, Jaccard, position), computed here when not given.
     Row and column context (best score, rank) is taken over the candidates, which hold the
     best-scoring partners of every sentence that has one.
     """
@@ -262,7 +260,7 @@ def pair_features(fa: Any, fb: Any, i: np.ndarray, j: np.ndarray,
     out = np.zeros((k, len(FEATURES)))
     if not k:
         return out
-    cos, fz, sem, pos = pair_components(fa, fb, i, j)
+    cos, fz, sem, pos = terms if terms is not None else pair_components(fa, fb, i, j)
     row_best = np.full(fa.n, -np.inf)
     np.maximum.at(row_best, i, score)
     col_best = np.full(fb.n, -np.inf)

@@ -101,8 +101,8 @@ def train_linker(examples: Iterable[Example], *, candidate_threshold: float = 0.
                    candidate_threshold=candidate_threshold, candidate_top_k=candidate_top_k)
     xs, ys, keys = [], [], []
     for ex in examples:
-        i, j, s = candidates(ex.fa, ex.fb, stage)
-        xs.append(pair_features(ex.fa, ex.fb, i, j, s))
+        i, j, s, *terms = candidates(ex.fa, ex.fb, stage)
+        xs.append(pair_features(ex.fa, ex.fb, i, j, s, terms=terms))
         ys.append(np.array([(a, b) in ex.gold for a, b in zip(i.tolist(), j.tolist())], bool))
         keys.append(list(zip(i.tolist(), j.tolist())))
     y_all = np.concatenate(ys)

@@ -54,6 +54,21 @@ def test_pair_components_are_the_score_terms_of_the_blocked_aligner(pair):
     assert np.allclose(np.where(same, 1.0, combined), dense_scores(fa, fb).ravel(), atol=1e-12)
 
 
+@pytest.mark.parametrize("bounded", [False, True])
+def test_candidate_pairs_are_the_rule_links_with_their_terms(pair, bounded, monkeypatch):
+    import readout_diff.align as align_mod
+
+    if bounded:  # the long-readout path (per-pair fuzzy bounds, witnesses) on a short pair
+        monkeypatch.setattr(align_mod, "_BOUND_FROM", 1)
+    fa, fb = pair
+    i, j, s, *terms = align_mod.candidate_pairs(fa, fb, threshold=0.2, top_k=2)
+    links = align_features(fa, fb, threshold=0.2, top_k=2).links
+    assert [(x.a, x.b, x.score) for x in links] == list(zip(i.tolist(), j.tolist(),
+                                                            np.round(s, 6).tolist()))
+    for mine, ref in zip(terms, pair_components(fa, fb, i, j)):
+        assert np.allclose(mine, ref, atol=1e-12)
+
+
 def test_ranks_count_better_candidates_and_ignore_input_order():
     group = np.array([0, 0, 0, 1, 1, 0, 0, 0])
     score = np.array([0.5, 0.7, 0.5, 0.2, 0.2, 0.1, 0.05, 0.01])
