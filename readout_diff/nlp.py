@@ -156,7 +156,9 @@ def _tokenize(nlp: "Language", text: str) -> tuple["Doc", np.ndarray]:
     from spacy.attrs import IDX, NORM, ORTH
     from spacy.tokenizer import Tokenizer
 
-    tokenizer = nlp.tokenizer
+    # The rules live in spaCy's Tokenizer, which BoundedTokenizer wraps (nlp.make_doc still goes
+    # through the wrapper, so hostile chunks stay bounded on the single-spaced copy too).
+    tokenizer = getattr(nlp.tokenizer, "inner", nlp.tokenizer)
     if not isinstance(tokenizer, Tokenizer):  # another tokenizer (Chinese): the plain way
         p = parsed_from_doc(nlp.make_doc(text), text)
         return p.doc, p.token_idx

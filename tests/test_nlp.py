@@ -103,3 +103,21 @@ def test_damaged_lemma_cache_is_rebuilt(tmp_path, monkeypatch):
     path.write_bytes(b"not marshal data")
     assert _lemma_lookup("en")("meetings") == "meeting"
     assert len(path.read_bytes()) > 1000
+
+
+def test_english_takes_the_single_spaced_path_through_the_bounded_tokenizer(monkeypatch):
+    """The hardening wrapper must not send every English text down the plain (slow) path."""
+    import readout_diff.nlp as nlp_mod
+    from readout_diff.bounded_tokenizer import BoundedTokenizer
+
+    assert isinstance(nlp_mod.get_pipeline("en").tokenizer, BoundedTokenizer)
+    calls = []
+    real = nlp_mod.single_spaced
+
+    def spy(text):
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(nlp_mod, "single_spaced", spy)
+    parsed = nlp_mod.parse("The leaders\n\n   discussed trade.\nThey agreed to talk.", "en")
+    assert calls and [parsed.text[a:b] for a, b in parsed.sentences][-1] == "They agreed to talk."
