@@ -50,6 +50,7 @@ _STAGES = [
     ("readout_diff.pipeline", "_with_signals", "signals"),
     ("readout_diff.pipeline", "features_for", "align"),
     ("readout_diff.pipeline", "align_features", "align"),
+    ("readout_diff.linker", "link_features", "align"),  # the learned linker (its candidates too)
     ("readout_diff.pipeline", "gaps", "score"),
     ("readout_diff.pipeline", "scores", "score"),
     ("readout_diff.emphasis", "emphasis", "signals"),

@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
+import numpy as np
+
 from .errors import InputError
-from .logodds import DEFAULT_Z, log_odds
+from .logodds import DEFAULT_Z, log_odds, log_odds_arrays
 from .signal_types import Emphasis, TermScore, _r
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -163,9 +165,11 @@ def emphasis(
                              "uninformative prior")
             # Only the words kept get a TermScore (of hundreds, a few pass): the test is on z
             # rounded as TermScore rounds it (by less than 1e-6), so the same words pass.
-            scored = [TermScore(t, r.count_a, r.count_b, r.delta, z)
-                      for t, r in log_odds(words_a, words_b, prior or None).items()
-                      if abs(z := r.z) >= z_threshold - 1e-6 and abs(_r(z)) >= z_threshold]
+            terms, ya, yb, delta, variance = log_odds_arrays(words_a, words_b, prior or None)
+            z = delta / np.sqrt(variance)  # LogOdds.z, element-wise: the same floats
+            near = np.flatnonzero(np.abs(z) >= z_threshold - 1e-6).tolist()
+            scored = [TermScore(terms[k], int(ya[k]), int(yb[k]), float(delta[k]), zk)
+                      for k in near if abs(_r(zk := float(z[k]))) >= z_threshold]
             lean_a = sorted((t for t in scored if t.z > 0), key=lambda t: (-t.z, t.term))
             lean_b = sorted((t for t in scored if t.z < 0), key=lambda t: (t.z, t.term))
             words = lean_a[:max_words] + lean_b[:max_words]
