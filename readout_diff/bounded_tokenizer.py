@@ -43,6 +43,9 @@ MAX_SYMBOL_RUN = 6
 _LONG_CHUNK = re.compile(r"(?<!\S)\S{%d,}" % (MAX_TOKEN_CHARS + 1))
 _SYMBOL_RUN = re.compile(r"(?<![^\w\s])[^\w\s]{%d,}" % MAX_SYMBOL_RUN)
 _SYMBOL = re.compile(r"[^\w\s]")
+# Any match of _SYMBOL_RUN or _LONG_CHUNK contains a match of this; one search without the
+# look-behinds rules out both in half the time (nearly every real readout needs no cutting).
+_MAY_NEED_CUTTING = re.compile(r"[^\w\s]{%d}|\S{%d}" % (MAX_SYMBOL_RUN, MAX_TOKEN_CHARS + 1))
 
 
 class BoundedTokenizer:
@@ -97,6 +100,8 @@ def _pieces(text: str) -> list[tuple[int, int, bool]] | None:
 
     ``direct`` pieces are symbol runs, one token per character; the others go to the tokenizer.
     """
+    if _MAY_NEED_CUTTING.search(text) is None:
+        return None
     symbol_runs = [m.span() for m in _SYMBOL_RUN.finditer(text)]
     long_chunks = [m.span() for m in _LONG_CHUNK.finditer(text)]
     if not symbol_runs and not long_chunks:
