@@ -7,8 +7,9 @@ sentence also mentions, whether the pair opens both readouts. The linker adds th
 two stages:
 
 1. **Candidates**: the rule aligner with a lower threshold and ``top_k`` (``candidate_threshold``,
-   ``candidate_top_k``) proposes pairs: exact, blocked and pruned as always, so long readouts
-   stay cheap.
+   ``candidate_top_k``) proposes pairs: exact, blocked and pruned as always. Texts with more
+   than ``max_pairs`` sentence pairs (transcripts of thousands of sentences, far from the
+   readouts the model learned from) are left to the rule aligner.
 2. **Decision**: each candidate gets the :data:`FEATURES` below (its similarity terms, how it
    ranks in its row and column, how rare its shared topics are in the two readouts, ...), and a
    logistic regression gives the probability that an annotator links it. Candidates from
@@ -119,6 +120,10 @@ class Linker:
     #: Whether the training pairs included readouts in two languages; if not, such pairs keep
     #: the rule aligner (the model never saw a pair without shared words).
     two_languages: bool = False
+    #: Readouts with more sentence pairs (n × m) than this keep the rule aligner: the model
+    #: learned from readouts of a few dozen sentences, not from transcripts of thousands, and
+    #: its looser candidate stage costs memory and time there that the rule does not.
+    max_pairs: int = 250_000
     features: tuple[str, ...] = FEATURES
     #: Where the model came from: corpus, pairs, gold links, cross-validated P/R/F1, versions.
     provenance: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
@@ -153,7 +158,7 @@ class Linker:
                 "mean": list(self.mean), "scale": list(self.scale), "cutoff": self.cutoff,
                 "candidate_threshold": self.candidate_threshold,
                 "candidate_top_k": self.candidate_top_k, "two_languages": self.two_languages,
-                "provenance": dict(self.provenance)}
+                "max_pairs": self.max_pairs, "provenance": dict(self.provenance)}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], *, source: str = "linker") -> "Linker":
@@ -171,8 +176,8 @@ class Linker:
             return cls(tuple(float(w) for w in d["weights"]), float(d["intercept"]),
                        tuple(float(m) for m in d["mean"]), tuple(float(s) for s in d["scale"]),
                        float(d["cutoff"]), float(d["candidate_threshold"]),
-                       int(d["candidate_top_k"]), bool(d.get("two_languages", False)), features,
-                       dict(d.get("provenance", {})))
+                       int(d["candidate_top_k"]), bool(d.get("two_languages", False)),
+                       int(d.get("max_pairs", 250_000)), features, dict(d.get("provenance", {})))
         except (KeyError, TypeError, ValueError) as exc:
             raise LinkerError(f"{source}: malformed linker ({type(exc).__name__}: {exc})") from None
 
@@ -231,7 +236,7 @@ def link_features(fa: Any, fb: Any, *, linker: Linker) -> Alignment:
     """Align two readouts' features with a trained linker (see the module docstring)."""
     from .align import _relation, align_features
 
-    if fa.lang != fb.lang and not linker.two_languages:
+    if (fa.lang != fb.lang and not linker.two_languages) or fa.n * fb.n > linker.max_pairs:
         return align_features(fa, fb)
     i, j, s, *terms = candidates(fa, fb, linker)
     if len(i):

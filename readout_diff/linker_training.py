@@ -133,7 +133,7 @@ def train_linker(examples: Iterable[Example], *, candidate_threshold: float = 0.
     info.update({"examples": [ex.name for ex in examples], "report": report.to_dict(), "C": c})
     linker = Linker(model.weights, model.intercept, model.mean, model.scale, cutoff,
                     candidate_threshold, candidate_top_k, bool(kinds["two languages"]),
-                    FEATURES, info)
+                    features=FEATURES, provenance=info)
     return linker, report
 
 

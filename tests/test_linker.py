@@ -192,6 +192,15 @@ def test_training_on_a_small_corpus_reports_consistent_counts(tmp_path):
         train_linker(examples[:1])
 
 
+def test_long_texts_keep_the_rule(pair):
+    fa, fb = pair
+    small = replace(default_linker(), max_pairs=fa.n * fb.n - 1)
+    assert link_features(fa, fb, linker=small) == align_features(fa, fb)
+    at_limit = replace(default_linker(), max_pairs=fa.n * fb.n)
+    assert link_features(fa, fb, linker=at_limit) == link_features(fa, fb,
+                                                                   linker=default_linker())
+
+
 def test_compare_uses_the_linker_and_none_keeps_the_rule():
     learned = compare(CN, US)
     rule = compare(CN, US, linker=None)
