@@ -15,9 +15,10 @@ two stages:
    logistic regression gives the probability that an annotator links it. Candidates from
    ``cutoff`` on are links; identical sentences always are.
 
-The shipped model (``linkers/default.json``) was trained by ``readout-diff train-linker`` on the
-development corpus (``corpora/en``), never on ``corpora/heldout``; its file records the
-training corpus, the cross-validated precision/recall/F1 and the features. Prediction is a
+The shipped model (``linkers/default.json``) was trained by ``readout-diff train-linker corpora/en
+corpora/zh`` on the development corpus' gold alignments, never on ``corpora/heldout``; its file
+records the training pairs, the cross-validated precision/recall/F1 and the features. A test
+retrains it and fails when the file is stale (features or pipeline changed since). Prediction is a
 dot product in NumPy: scikit-learn is imported only to train
 (:mod:`readout_diff.linker_training`).
 
