@@ -62,6 +62,8 @@ def environment() -> "jinja2.Environment":
     """The Jinja2 environment of the report and site templates (autoescape always on)."""
     import jinja2
 
+    from .report import aligner_text
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,  # every template here is HTML; readout text must never become markup
@@ -72,6 +74,7 @@ def environment() -> "jinja2.Environment":
     env.filters["pct"] = lambda x: f"{100 * float(x):.0f}%"
     env.filters["num"] = lambda x, digits=2: f"{float(x):.{digits}f}"
     env.globals["css"] = lambda: _css()
+    env.globals["aligner_text"] = aligner_text
     return env
 
 

@@ -44,8 +44,8 @@ import numpy as np
 from .errors import LinkerError
 from .model import Alignment, Link
 
-__all__ = ["FEATURES", "Linker", "default_linker", "link_features", "load_linker",
-           "pair_features", "resolve_linker"]
+__all__ = ["FEATURES", "Linker", "default_linker", "describe_aligner", "link_features",
+           "load_linker", "pair_features", "resolve_linker"]
 
 #: What the model sees of a candidate pair (a, b), in this order. A model file names the features
 #: it was trained on; loading one with other names fails rather than mis-reading weights.
@@ -233,11 +233,42 @@ def candidates(fa: Any, fb: Any, linker: Linker) -> tuple[np.ndarray, ...]:
                            top_k=linker.candidate_top_k)
 
 
+def _rule_instead(fa: Any, fb: Any, linker: Linker) -> str | None:
+    """Why the rule aligner links this pair instead of ``linker``, or None when it does not."""
+    if fa.lang != fb.lang and not linker.two_languages:
+        return "readouts in two languages; the linker was trained on one"
+    if fa.n * fb.n > linker.max_pairs:
+        return f"more than {linker.max_pairs:,} sentence pairs (the linker's max_pairs)"
+    return None
+
+
+def describe_aligner(fa: Any, fb: Any, linker: Linker | None, *, threshold: float,
+                     top_k: int) -> dict[str, Any]:
+    """What links the sentences of this pair, for the report: the linker (with where it was
+    trained and its cross-validated link F1) or the rule (with its settings and, when a linker
+    was asked for, why the rule took over)."""
+    from .align import DEFAULT_THRESHOLD, DEFAULT_TOP_K
+
+    if linker is not None and _rule_instead(fa, fb, linker) is None:
+        info = linker.provenance
+        report = info.get("report", {})
+        return {"kind": "linker", "trained_on": list(info.get("corpus", [])),
+                "trained": info.get("trained"), "cutoff": linker.cutoff,
+                "cross_validated_f1": report.get("cross_validated", {}).get("f1")}
+    out: dict[str, Any] = {"kind": "rule"}
+    if linker is None:
+        out.update(threshold=threshold, top_k=top_k)
+    else:
+        out.update(threshold=DEFAULT_THRESHOLD, top_k=DEFAULT_TOP_K,
+                   why=_rule_instead(fa, fb, linker))
+    return out
+
+
 def link_features(fa: Any, fb: Any, *, linker: Linker) -> Alignment:
     """Align two readouts' features with a trained linker (see the module docstring)."""
     from .align import _relation, align_features
 
-    if (fa.lang != fb.lang and not linker.two_languages) or fa.n * fb.n > linker.max_pairs:
+    if _rule_instead(fa, fb, linker) is not None:
         return align_features(fa, fb)
     i, j, s, *terms = candidates(fa, fb, linker)
     if len(i):

@@ -375,6 +375,9 @@ class Comparison:
     gaps: Gaps
     scores: Scores
     signals: ComparisonSignals | None = None  # formulas, initiator, emphasis, ... (docs/signals.md)
+    #: What linked the sentences: ``{"kind": "linker", ...training facts}`` or ``{"kind": "rule",
+    #: "threshold": ..., "top_k": ...}`` (:func:`readout_diff.linker.describe_aligner`).
+    aligner: FrozenMap | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``readout-diff/1`` JSON object (plain dicts, lists, strings and numbers)."""
@@ -388,6 +391,7 @@ class Comparison:
                           "b": list(self.alignment.unaligned_b)},
             "scores": self.scores.to_dict(),
             **({"signals": self.signals.to_dict()} if self.signals is not None else {}),
+            **({"aligner": dict(self.aligner)} if self.aligner is not None else {}),
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -409,6 +413,7 @@ class Comparison:
             gaps=Gaps.from_dict(d["gaps"]),
             scores=Scores.from_dict(d["scores"]),
             signals=ComparisonSignals.from_dict(d["signals"]) if d.get("signals") else None,
+            aligner=FrozenMap(d["aligner"]) if d.get("aligner") else None,
         )
 
     def _repr_html_(self) -> str:  # Jupyter

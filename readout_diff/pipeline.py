@@ -215,7 +215,8 @@ def _compare_analysed(an_a: Analysis, fa: SentenceFeatures, an_b: Analysis, fb: 
                       linker: "Linker | str | os.PathLike[str] | None" = "default") -> Comparison:
     """Align, score and read the signals of two analysed readouts (shared by compare_three)."""
     from .emphasis import emphasis, word_counts
-    from .linker import link_features, resolve_linker
+    from .linker import describe_aligner, link_features, resolve_linker
+    from .model import FrozenMap
     from .signals import compare_signals
 
     _check(threshold, top_k, "compare")
@@ -224,8 +225,9 @@ def _compare_analysed(an_a: Analysis, fa: SentenceFeatures, an_b: Analysis, fb: 
         alignment = align_features(fa, fb, threshold=threshold, top_k=top_k)
     else:
         alignment = link_features(fa, fb, linker=chosen)
+    aligner = FrozenMap(describe_aligner(fa, fb, chosen, threshold=threshold, top_k=top_k))
     emph = emphasis(an_a, an_b, words_a=word_counts(fa), words_b=word_counts(fb),
                     background=background)
     return Comparison(a=an_a, b=an_b, alignment=alignment, gaps=gaps(an_a, an_b),
                       scores=scores(an_a, an_b, alignment),
-                      signals=compare_signals(an_a, an_b, emphasis=emph))
+                      signals=compare_signals(an_a, an_b, emphasis=emph), aligner=aligner)

@@ -67,6 +67,17 @@ def _ids(xs: tuple[str, ...] | list[str]) -> str:
     return ", ".join(xs) if xs else "—"
 
 
+def aligner_text(aligner) -> str:
+    """One line on what linked the sentences (``Comparison.aligner``)."""
+    if aligner.get("kind") == "linker":
+        where = ", ".join(aligner.get("trained_on") or ()) or "its own corpus"
+        f1 = aligner.get("cross_validated_f1")
+        return (f"the learned linker trained on {where}"
+                + (f", cross-validated link F1 {f1:.2f}" if isinstance(f1, (int, float)) else ""))
+    text = f"the rule: score ≥ {aligner.get('threshold')}, top {aligner.get('top_k')} per sentence"
+    return text + (f"; {aligner['why']}" if aligner.get("why") else "")
+
+
 def _clip(s: str, n: int = 110) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
@@ -136,6 +147,8 @@ def render_text(obj: Renderable) -> str:
     lines.append("")
     lines.append(f"Alignment: {len(c.alignment.links)} link(s); unaligned {la}: "
                  f"{list(c.alignment.unaligned_a)}, {lb}: {list(c.alignment.unaligned_b)}")
+    if c.aligner is not None:
+        lines.append(f"  (linked by {aligner_text(c.aligner)})")
     for link in c.alignment.links:
         lines.append(f"  {la}[{link.a}] ~ {lb}[{link.b}]  {link.score:.2f} {link.relation}")
         lines.append(f"      {la}: {_clip(a.sentences[link.a].text)}")
@@ -190,7 +203,10 @@ def render_markdown(obj: Renderable) -> str:
             sb = b.topics[t].share if t in b.topics else 0.0
             out.append(f"| `{t}` | {sa:.2f} | {sb:.2f} |")
         out.append("")
-    out += ["## Aligned sentences", "", f"| {la} | {lb} | relation | score |", "|---|---|---|---:|"]
+    out += ["## Aligned sentences", ""]
+    if c.aligner is not None:
+        out += [f"Linked by {_md_cell(aligner_text(c.aligner))}.", ""]
+    out += [f"| {la} | {lb} | relation | score |", "|---|---|---|---:|"]
     for link in c.alignment.links:
         out.append(f"| {_md_cell(_clip(a.sentences[link.a].text, 160))} | "
                    f"{_md_cell(_clip(b.sentences[link.b].text, 160))} | {link.relation} | "

@@ -247,3 +247,26 @@ def test_cli_trains_a_linker_and_compares_with_it(tmp_path):
     r = run("compare", str(pair / "cn.txt"), str(pair / "us.txt"), "--linker", str(bad))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert str(bad) in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_comparison_says_what_linked_its_sentences(pair):
+    from readout_diff.model import Comparison
+    from readout_diff.report import render
+
+    learned = compare(CN, US)
+    assert learned.aligner["kind"] == "linker"
+    assert learned.aligner["trained_on"] == ["corpora/en", "corpora/zh"]
+    assert 0 < learned.aligner["cross_validated_f1"] < 1
+    rule = compare(CN, US, linker=None, threshold=0.4, top_k=2)
+    assert dict(rule.aligner) == {"kind": "rule", "threshold": 0.4, "top_k": 2}
+    d = json.loads(learned.to_json())
+    assert d["aligner"]["kind"] == "linker"
+    assert Comparison.from_dict(d).to_dict() == d  # the key round-trips
+    assert "(linked by the learned linker trained on corpora/en" in render(learned, "text")
+    assert "Linked by the rule: score ≥ 0.4, top 2 per sentence." in render(rule, "markdown")
+    fa, fb = pair
+    small = replace(default_linker(), max_pairs=1)
+    from readout_diff.linker import describe_aligner
+
+    said = describe_aligner(fa, fb, small, threshold=0.3, top_k=1)
+    assert said["kind"] == "rule" and "max_pairs" in said["why"]
