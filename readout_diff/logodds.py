@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import math
+from itertools import repeat
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -64,6 +65,11 @@ def _counts(x: Mapping[str, int], name: str) -> dict[str, int]:
     if not isinstance(x, Mapping):
         raise ParameterError.invalid(name, "log_odds", "a mapping of term to count",
                                      type(x).__name__)
+    values = x.values()
+    # The common case (word counts: str keys, positive ints) checked in C, without a Python loop.
+    if (set(map(type, x)) <= {str} and set(map(type, values)) <= {int}
+            and (not values or min(values) > 0)):
+        return dict(x)
     out = {}
     for k, v in x.items():
         if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0 or v != v:
@@ -89,7 +95,7 @@ def dirichlet_prior(vocabulary: set[str] | frozenset[str], prior: Mapping[str, f
     if not terms:
         return {}
     if prior is None:
-        return {w: alpha0 / len(terms) for w in terms}
+        return dict.fromkeys(terms, alpha0 / len(terms))
     weights = {w: float(prior.get(w, 0.0)) + _SMOOTH for w in terms}
     total = sum(weights.values())
     return {w: alpha0 * weights[w] / total for w in terms}
@@ -148,9 +154,9 @@ def log_odds_arrays(
         return [], empty, empty, empty, empty
     alpha = dirichlet_prior(set(terms) | set(prior or ()), prior, alpha0)
     a0 = sum(alpha.values())
-    ya = np.array([a.get(w, 0) for w in terms], dtype=np.float64)
-    yb = np.array([b.get(w, 0) for w in terms], dtype=np.float64)
-    aw = np.array([alpha[w] for w in terms])
+    ya = np.fromiter(map(a.get, terms, repeat(0)), dtype=np.float64, count=len(terms))
+    yb = np.fromiter(map(b.get, terms, repeat(0)), dtype=np.float64, count=len(terms))
+    aw = np.fromiter(map(alpha.__getitem__, terms), dtype=np.float64, count=len(terms))
     pa, qa = ya + aw, n_a + a0 - ya - aw
     pb, qb = yb + aw, n_b + a0 - yb - aw
     # A term that is the whole vocabulary (prior and counts) has undefined odds and the texts

@@ -35,7 +35,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 import numpy as np
 
@@ -213,8 +213,7 @@ class _PhraseIndex:
         return out
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):  # a NamedTuple: dozens per readout, made faster than a dataclass
     role: str
     key: str
     start: int  # unit range [start, end)
