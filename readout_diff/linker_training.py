@@ -15,6 +15,7 @@ also those the candidate stage never proposed.
 from __future__ import annotations
 
 import datetime as _dt
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -83,6 +84,9 @@ def examples_from_corpus(roots: Sequence[str | Path], *, exclude: tuple[str, ...
             if (an_a.n_sentences != sides[pair.label_a].get("n_sentences", an_a.n_sentences)
                     or an_b.n_sentences != sides[pair.label_b].get("n_sentences",
                                                                    an_b.n_sentences)):
+                warnings.warn(f"{pair.folder}: the readouts split into other sentence counts "
+                              f"than gold.json's n_sentences; pair left out of training",
+                              stacklevel=2)
                 continue
             gold = frozenset((int(a), int(b)) for a, b in pair.gold["alignment"])
             out.append(Example(str(pair.folder.relative_to(root)), fa, fb, gold))

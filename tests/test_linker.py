@@ -180,7 +180,12 @@ def test_training_on_a_small_corpus_reports_consistent_counts(tmp_path):
                 "Secretary Blinken met Director Wang Yi. They agreed to restore military "
                 "channels. Blinken raised human rights.",
                 [[0, 0], [2, 1]])
-    examples = examples_from_corpus([tmp_path])
+    _write_pair(tmp_path, "p4", "One sentence. Two sentences.", "Only one.", [[0, 0]])
+    gold = json.loads((tmp_path / "p4" / "gold.json").read_text())
+    gold["sides"]["cn"]["n_sentences"] = 5  # not how the readout splits
+    (tmp_path / "p4" / "gold.json").write_text(json.dumps(gold))
+    with pytest.warns(UserWarning, match="p4: the readouts split into other sentence counts"):
+        examples = examples_from_corpus([tmp_path])
     assert [e.name for e in examples] == ["p1", "p2", "p3"]
     linker, report = train_linker(examples)
     cv = report.cross_validated
