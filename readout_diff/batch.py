@@ -23,13 +23,16 @@ from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence, Union
 
 from .codebook import Codebook
 from .engines import Engine, TaskSettings, check_engine, error_line, open_engine
 from .errors import InputError, ParameterError, ReadoutDiffError
 from .model import SCHEMA, Comparison
 from .pairing import Pair, find_pairs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .linker import Linker
 
 __all__ = ["BatchReport", "EngineError", "PairResult", "compare_many", "run_batch", "sort_output"]
 
@@ -74,6 +77,7 @@ def compare_many(
     lang: str = "auto",
     chunk_size: int | None = None,
     stop: threading.Event | None = None,
+    linker: "Linker | str | os.PathLike[str] | None" = "default",
 ) -> Iterator[PairResult]:
     """Compare many pairs of readout files in parallel; yield each result as it finishes.
 
@@ -83,8 +87,9 @@ def compare_many(
     id is then their position, ``"000000"``, ``"000001"``, ...). ``engine`` is ``"local"``
     (``workers`` processes, default: the cores) or ``"dask"`` (a cluster at ``scheduler``, or a
     ``LocalCluster`` of ``workers`` processes), or an engine already opened with
-    :func:`readout_diff.engines.open_engine` (then its codebook and language apply and it stays
-    open). Setting ``stop`` ends the run early: finished pairs are yielded, running ones dropped.
+    :func:`readout_diff.engines.open_engine` (then its codebook, language and linker apply and it
+    stays open). ``linker`` is :func:`readout_diff.compare`'s (``None``: the rule aligner).
+    Setting ``stop`` ends the run early: finished pairs are yielded, running ones dropped.
 
     >>> from pathlib import Path
     >>> results = compare_many([(Path("cn.txt"), Path("us.txt"))], workers=1)  # doctest: +SKIP
@@ -97,9 +102,9 @@ def compare_many(
         raise ParameterError.invalid("chunk_size", "compare_many", "a positive int or None",
                                      chunk_size)
     if isinstance(engine, Engine):
-        _check_open_engine(engine, codebook, lang, workers, scheduler)
+        _check_open_engine(engine, codebook, lang, workers, scheduler, linker)
         return _drive(engine, todo, chunk_size, stop)
-    settings = TaskSettings.make(codebook, lang)
+    settings = TaskSettings.make(codebook, lang, linker)
     check_engine(engine, workers=workers, scheduler=scheduler)
     return _run_on_new_engine(engine, workers, scheduler, settings, todo, chunk_size, stop)
 
@@ -119,11 +124,12 @@ def _run_on_new_engine(name: str, workers: int | None, scheduler: str | None,
 
 
 def _check_open_engine(engine: Engine, codebook: object, lang: str, workers: int | None,
-                       scheduler: str | None) -> None:
-    if codebook is not None or lang != "auto" or workers is not None or scheduler is not None:
+                       scheduler: str | None, linker: object = "default") -> None:
+    if (codebook is not None or lang != "auto" or workers is not None or scheduler is not None
+            or not (isinstance(linker, str) and linker == "default")):
         raise ParameterError.invalid("engine", "compare_many",
-                                     "a name when codebook, lang, workers or scheduler are "
-                                     "given (an open engine has its own)", engine.name)
+                                     "a name when codebook, lang, workers, scheduler or linker "
+                                     "are given (an open engine has its own)", engine.name)
 
 
 def _as_pair(p: PairLike, i: int) -> Pair:
@@ -242,6 +248,7 @@ def run_batch(
     chunk_size: int | None = None,
     progress: bool | None = None,
     stop: threading.Event | None = None,
+    linker: "Linker | str | os.PathLike[str] | None" = "default",
 ) -> BatchReport:
     """Compare every pair of ``inputs`` (folders, manifests) into ``output``, one JSON line each.
 
@@ -255,10 +262,10 @@ def run_batch(
     out = Path(output)
     _refuse_inputs(out, inputs, pairs)
     if isinstance(engine, str):  # every option is checked before the output is touched
-        settings = TaskSettings.make(codebook, lang)
+        settings = TaskSettings.make(codebook, lang, linker)
         check_engine(engine, workers=workers, scheduler=scheduler)
     else:
-        _check_open_engine(engine, codebook, lang, workers, scheduler)
+        _check_open_engine(engine, codebook, lang, workers, scheduler, linker)
     done = _existing(out) if resume else {}
     todo = [p for p in pairs if p.id not in done]
     eng = engine

@@ -70,7 +70,16 @@ FormulasOpt = typer.Option(None, "--formulas", help="A formulas lexicon TOML fil
 BackgroundOpt = typer.Option(None, "--background", help="A folder of earlier readouts: the prior of the emphasis statistics.")
 OutputOpt = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout.")
 LangOpt = typer.Option(Lang.auto, "--lang", help="Language of the readouts: auto-detect, en or zh.")
+LinkerOpt = typer.Option(None, "--linker", help="A linker file made by train-linker (default: the shipped one).")
+RuleAlignerOpt = typer.Option(False, "--rule-aligner", help="Link sentences by the plain score rule, without a learned linker.")
 MaxBytesOpt = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, help="Largest readout read, in bytes (and characters); a larger one is an error (docs/limits.md).")
+
+
+def _linker_choice(linker: Optional[Path], rule_aligner: bool) -> "Path | str | None":
+    """--rule-aligner → None (the rule); --linker FILE → that file; neither → the shipped one."""
+    if rule_aligner and linker is not None:
+        raise typer.BadParameter("give --linker or --rule-aligner, not both")
+    return None if rule_aligner else (linker if linker is not None else "default")
 
 
 @app.command()
@@ -111,8 +120,8 @@ def compare(
     formulas: Optional[Path] = FormulasOpt,
     background: Optional[Path] = BackgroundOpt,
     max_bytes: int = MaxBytesOpt,
-    linker: Optional[Path] = typer.Option(None, "--linker", help="A linker file made by train-linker (default: the shipped one)."),
-    rule_aligner: bool = typer.Option(False, "--rule-aligner", help="Link sentences by the plain score rule, without a learned linker."),
+    linker: Optional[Path] = LinkerOpt,
+    rule_aligner: bool = RuleAlignerOpt,
 ) -> None:
     """Compare two readouts of one event: gaps, aligned sentences, scores, signals.
 
@@ -127,7 +136,7 @@ def compare(
         warnings.simplefilter("always")
         cb, lex = _codebook(codebook), _lexicon(formulas)
         bg = _background(background, cb, lang.value, inputs)
-        chosen = None if rule_aligner else (linker if linker is not None else "default")
+        chosen = _linker_choice(linker, rule_aligner)
         if c is None:
             result = run(load_readout(a, max_bytes=max_bytes), load_readout(b, max_bytes=max_bytes),
                          label_a=label_a, label_b=label_b, codebook=cb, lang=lang.value,
@@ -277,6 +286,8 @@ def batch(
                                             help="Progress bar on stderr (default: when a terminal)."),
     codebook: Optional[Path] = CodebookOpt,
     lang: Lang = LangOpt,
+    linker: Optional[Path] = LinkerOpt,
+    rule_aligner: bool = RuleAlignerOpt,
 ) -> None:
     """Compare every pair of many inputs into a JSONL file, in parallel; resumable.
 
@@ -299,7 +310,8 @@ def batch(
     try:
         report = run_batch(inputs, output, resume=resume, workers=workers, engine=engine,
                            scheduler=scheduler, codebook=codebook, lang=lang.value,
-                           chunk_size=chunk_size, progress=progress, stop=stop)
+                           chunk_size=chunk_size, progress=progress, stop=stop,
+                           linker=_linker_choice(linker, rule_aligner))
     finally:
         for s, h in previous.items():
             signal.signal(s, h)

@@ -28,12 +28,15 @@ import uuid
 import warnings
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .codebook import Codebook
 from .errors import ParameterError, ReadoutDiffError
 from .model import SCHEMA
 from .pairing import Pair
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .linker import Linker
 
 __all__ = [
     "ENGINES",
@@ -85,9 +88,13 @@ class TaskSettings:
 
     codebook: Codebook | None = None
     lang: str = "auto"
+    #: ``"default"`` (the shipped linker, loaded by each worker), a loaded
+    #: :class:`~readout_diff.linker.Linker`, or None for the rule aligner.
+    linker: "Linker | str | None" = "default"
 
     @classmethod
-    def make(cls, codebook: Codebook | str | os.PathLike[str] | None, lang: str) -> "TaskSettings":
+    def make(cls, codebook: Codebook | str | os.PathLike[str] | None, lang: str,
+             linker: "Linker | str | os.PathLike[str] | None" = "default") -> "TaskSettings":
         if isinstance(codebook, (str, os.PathLike)):
             codebook = Codebook.load(codebook)
         if codebook is not None and not isinstance(codebook, Codebook):
@@ -97,7 +104,11 @@ class TaskSettings:
             raise ParameterError.invalid("lang", "compare_many", "'auto', 'en' or 'zh'", lang)
         if codebook is not None:  # ship the rules, not matchers compiled in this process
             codebook = dataclasses.replace(codebook, _compiled={})
-        return cls(codebook=codebook, lang=lang)
+        if not (linker is None or (isinstance(linker, str) and linker == "default")):
+            from .linker import resolve_linker
+
+            linker = resolve_linker(linker)  # a bad file fails here, before any worker starts
+        return cls(codebook=codebook, lang=lang, linker=linker)
 
 
 # -- the worker side -----------------------------------------------------------------------------
@@ -119,7 +130,8 @@ def install(token: str, settings: TaskSettings) -> None:
         for lang in langs:
             try:  # one tiny comparison loads everything a first pair would (pipeline, matchers,
                 # the aligner's libraries), so the first real pair costs what every pair does
-                compare(_WARM_UP, _WARM_UP, codebook=settings.codebook, lang=lang)
+                compare(_WARM_UP, _WARM_UP, codebook=settings.codebook, lang=lang,
+                        linker=settings.linker)
             except ReadoutDiffError:  # a pair in this language will report it
                 pass
 
@@ -161,7 +173,8 @@ def compare_pair(pair: Pair, settings: TaskSettings) -> tuple[bool, str]:
         try:
             a = load_readout(pair.a, label=pair.label_a, lang=settings.lang)
             b = load_readout(pair.b, label=pair.label_b, lang=settings.lang)
-            result = compare(a, b, codebook=settings.codebook, lang=settings.lang)
+            result = compare(a, b, codebook=settings.codebook, lang=settings.lang,
+                             linker=settings.linker)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded, never raised
             return False, error_line(pair, type(exc).__name__, str(exc))
     record = {"schema": SCHEMA, "pair": pair.to_dict()}

@@ -218,6 +218,22 @@ def test_exit_status_0_when_all_pairs_succeed(tmp_path, capsys):
     assert "2 pairs, 2 ok, 0 failed" in capsys.readouterr().err
 
 
+def test_the_linker_choice_reaches_every_record(tmp_path, capsys):
+    root = _corpus(tmp_path / "c", 2)
+    kinds = {}
+    for name, flags in (("learned", []), ("rule", ["--rule-aligner"])):
+        out = tmp_path / f"{name}.jsonl"
+        with pytest.raises(SystemExit) as exit_:
+            main(["batch", str(root), "-o", str(out), "-w", "1", *flags])
+        assert exit_.value.code == 0
+        kinds[name] = {r["aligner"]["kind"] for r in _lines(out)}
+    assert kinds == {"learned": {"linker"}, "rule": {"rule"}}
+    with pytest.raises(SystemExit) as exit_:
+        main(["batch", str(root), "-o", str(tmp_path / "x.jsonl"), "--rule-aligner",
+              "--linker", str(tmp_path / "l.json")])
+    assert exit_.value.code == 2 and "not both" in capsys.readouterr().err
+
+
 def test_resume_skips_done_pairs_and_repairs_a_cut_record(tmp_path):
     root = _corpus(tmp_path / "c", 3)
     out = tmp_path / "r.jsonl"
@@ -254,7 +270,8 @@ def test_bad_options_leave_the_output_untouched(tmp_path):
     out.write_text("precious\n", encoding="utf-8")
     root = _corpus(tmp_path / "c", 1)
     for bad in ({"engine": "spark"}, {"workers": 0}, {"scheduler": "tcp://127.0.0.1:1"},
-                {"lang": "fr"}, {"codebook": tmp_path / "missing.toml"}):
+                {"lang": "fr"}, {"codebook": tmp_path / "missing.toml"},
+                {"linker": tmp_path / "missing.json"}):
         with pytest.raises(ReadoutDiffError):
             run_batch([root], out, **bad)
     assert out.read_text(encoding="utf-8") == "precious\n"
