@@ -228,7 +228,44 @@ def align_features(fa: SentenceFeatures, fb: SentenceFeatures, *,
     _check(threshold, top_k, "align")
     if fa.lang != fb.lang:
         return _select(*_cross_scored(fa, fb, threshold), fa, fb, top_k)
+    if fa.n * fb.n <= _DENSE_UPTO:
+        return _select(*_dense_scored(fa, fb, threshold)[:3], fa, fb, top_k)
     return _select(*_Pruned(fa, fb, threshold, top_k).scored(), fa, fb, top_k)
+
+
+#: Up to this many sentence pairs (n × m), every pair is scored at once (one block, one
+#: rapidfuzz ``cdist``): cheaper than pruning's bookkeeping on readouts of a few dozen
+#: sentences (0.49 vs 0.76 ms at 10 × 10, 50 vs 65 ms at 100 × 100; even near 20,000).
+_DENSE_UPTO = 10_000
+
+
+def _dense_scored(fa: SentenceFeatures, fb: SentenceFeatures,
+                  threshold: float) -> tuple[np.ndarray, ...]:
+    """Every pair of two short readouts scored (the arithmetic of :func:`dense_scores`, on
+    arrays): (i, j, score, cosine, fuzzy, Jaccard, position) of the pairs reaching
+    ``threshold``; identical sentences score 1.0."""
+    from rapidfuzz import fuzz, process
+
+    empty = np.zeros(0)
+    if fa.n == 0 or fb.n == 0:
+        return (np.zeros(0, np.int64), np.zeros(0, np.int64)) + (empty,) * 5
+    blocks = list(_blocks(fa, fb))  # one block, unless a side is long and the other short
+    if len(blocks) == 1:
+        _, cos, sem, pos = blocks[0]
+    else:
+        cos, sem, pos = (np.vstack([np.asarray(b[k]) for b in blocks]) for k in (1, 2, 3))
+    fz = process.cdist(list(fa.strings), list(fb.strings), scorer=fuzz.token_set_ratio,
+                       dtype=np.float64)
+    fz /= 100.0
+    fz[np.array([not x for x in fa.strings], dtype=bool), :] = 0.0  # no content words: 0
+    fz[:, np.array([not x for x in fb.strings], dtype=bool)] = 0.0
+    pos = np.broadcast_to(pos, cos.shape)
+    score = _score(cos, fz, sem, pos)
+    ids_a, ids_b = _exact_ids(fa, fb)
+    score[ids_a[:, None] == ids_b[None, :]] = 1.0
+    i, j = np.nonzero(score >= threshold)
+    return (i.astype(np.int64), j.astype(np.int64), score[i, j], cos[i, j], fz[i, j],
+            sem[i, j], pos[i, j])
 
 
 def _cross_scored(fa: SentenceFeatures, fb: SentenceFeatures,
@@ -252,6 +289,10 @@ def candidate_pairs(fa: SentenceFeatures, fb: SentenceFeatures, *, threshold: fl
         order = _selected(i, j, s, top_k)
         i, j, s = i[order], j[order], s[order]
         return (i, j, s, *pair_components(fa, fb, i, j))
+    if fa.n * fb.n <= _DENSE_UPTO:
+        i, j, s, *terms = _dense_scored(fa, fb, threshold)
+        order = _selected(i, j, s, top_k)
+        return (i[order], j[order], s[order], *(t[order] for t in terms))
     i, j, s, *terms = _Pruned(fa, fb, threshold, top_k, terms=True).scored_terms()
     i, j = i.astype(np.int64), j.astype(np.int64)
     order = _selected(i, j, s, top_k)

@@ -30,13 +30,15 @@ def test_contradiction_when_one_side_denies():
 @given(readout_text, readout_text, st.sampled_from([1, 2, 3]))
 def test_blocked_fast_path_equals_dense_reference(x, y, block_rows):
     fa, fb = features_for(analyze(x)), features_for(analyze(y))
-    old = align_mod._BLOCK_ROWS
-    align_mod._BLOCK_ROWS = block_rows  # force several blocks on small inputs
+    dense = links_from_dense(dense_scores(fa, fb), fa, fb)
+    assert align_mod.align_features(fa, fb) == dense  # short readouts: every pair at once
+    old = align_mod._BLOCK_ROWS, align_mod._DENSE_UPTO
+    # Force the pruned path, in several blocks, on small inputs.
+    align_mod._BLOCK_ROWS, align_mod._DENSE_UPTO = block_rows, 0
     try:
         fast = align_mod.align_features(fa, fb)
     finally:
-        align_mod._BLOCK_ROWS = old
-    dense = links_from_dense(dense_scores(fa, fb), fa, fb)
+        align_mod._BLOCK_ROWS, align_mod._DENSE_UPTO = old
     assert fast == dense
 
 
@@ -47,7 +49,14 @@ def test_medium_case_fast_equals_dense():
     x = " ".join(base[i % 6] for i in range(60))
     y = " ".join(base[(i * 5) % 6] for i in range(45))
     fa, fb = features_for(analyze(x)), features_for(analyze(y))
-    assert align_mod.align_features(fa, fb) == links_from_dense(dense_scores(fa, fb), fa, fb)
+    reference = links_from_dense(dense_scores(fa, fb), fa, fb)
+    assert align_mod.align_features(fa, fb) == reference
+    old = align_mod._DENSE_UPTO
+    align_mod._DENSE_UPTO = 0  # the pruned path on the same case
+    try:
+        assert align_mod.align_features(fa, fb) == reference
+    finally:
+        align_mod._DENSE_UPTO = old
 
 
 def test_tfidf_equals_scikit_learn_to_the_last_bit():
@@ -109,12 +118,12 @@ def test_top_k_pruning_changes_no_link(x, y, block_rows, top_k):
     that cannot be links before rapidfuzz; forced here on small ones (several blocks): the
     links equal the dense reference's."""
     fa, fb = features_for(analyze(x)), features_for(analyze(y))
-    old = align_mod._BLOCK_ROWS, align_mod._BOUND_FROM
-    align_mod._BLOCK_ROWS, align_mod._BOUND_FROM = block_rows, 0
+    old = align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod._DENSE_UPTO
+    align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod._DENSE_UPTO = block_rows, 0, 0
     try:
         fast = align_mod.align_features(fa, fb, top_k=top_k)
     finally:
-        align_mod._BLOCK_ROWS, align_mod._BOUND_FROM = old
+        align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod._DENSE_UPTO = old
     assert fast == links_from_dense(dense_scores(fa, fb), fa, fb, top_k=top_k)
 
 
@@ -128,6 +137,7 @@ def test_top_k_pruning_on_a_medium_case(monkeypatch):
     fa, fb = features_for(analyze(x)), features_for(analyze(y))
     dense = links_from_dense(dense_scores(fa, fb), fa, fb, top_k=1)
     monkeypatch.setattr(align_mod, "_BOUND_FROM", 0)
+    monkeypatch.setattr(align_mod, "_DENSE_UPTO", 0)
     monkeypatch.setattr(align_mod, "_BLOCK_ROWS", 8)
     assert align_mod.align_features(fa, fb, top_k=1) == dense
 
@@ -191,11 +201,12 @@ def test_bounded_path_equals_dense_on_medium_cases(x, y, block_rows, top_k, w_po
     readouts with several blocks, top_k 1 to 3 and position weights 0 to 0.3: the same links
     as the plain all-pairs reference."""
     fa, fb = features_for(analyze(x)), features_for(analyze(y))
-    old = align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod.W_POS
-    align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod.W_POS = block_rows, 0, w_pos
+    old = align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod.W_POS, align_mod._DENSE_UPTO
+    align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod.W_POS, align_mod._DENSE_UPTO = (
+        block_rows, 0, w_pos, 0)
     try:
         fast = align_mod.align_features(fa, fb, top_k=top_k)
         dense = links_from_dense(dense_scores(fa, fb), fa, fb, top_k=top_k)
     finally:
-        align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod.W_POS = old
+        align_mod._BLOCK_ROWS, align_mod._BOUND_FROM, align_mod.W_POS, align_mod._DENSE_UPTO = old
     assert fast == dense

@@ -54,11 +54,13 @@ def test_pair_components_are_the_score_terms_of_the_blocked_aligner(pair):
     assert np.allclose(np.where(same, 1.0, combined), dense_scores(fa, fb).ravel(), atol=1e-12)
 
 
-@pytest.mark.parametrize("bounded", [False, True])
-def test_candidate_pairs_are_the_rule_links_with_their_terms(pair, bounded, monkeypatch):
+@pytest.mark.parametrize("path", ["all pairs", "pruned", "bounded"])
+def test_candidate_pairs_are_the_rule_links_with_their_terms(pair, path, monkeypatch):
     import readout_diff.align as align_mod
 
-    if bounded:  # the long-readout path (per-pair fuzzy bounds, witnesses) on a short pair
+    if path != "all pairs":  # short readouts score every pair; force the pruned paths
+        monkeypatch.setattr(align_mod, "_DENSE_UPTO", 0)
+    if path == "bounded":  # the long-readout path (per-pair fuzzy bounds, witnesses)
         monkeypatch.setattr(align_mod, "_BOUND_FROM", 1)
     fa, fb = pair
     i, j, s, *terms = align_mod.candidate_pairs(fa, fb, threshold=0.2, top_k=2)
