@@ -387,6 +387,22 @@ class _Pruned:
 
     def scored(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(i, j, score) of every pair that scored at least the threshold and may be a link."""
+        i, j, s = self._score_all()
+        ok = s >= self.threshold
+        return i[ok], j[ok], s[ok]
+
+    def scored_terms(self) -> tuple[np.ndarray, ...]:
+        """:meth:`scored` (made with ``terms=True``) and the four terms of each pair: (i, j,
+        score, cosine, fuzzy, Jaccard, position)."""
+        i, j, s = self._score_all()
+        assert self.terms is not None
+        ok = s >= self.threshold
+        terms = [np.concatenate([t[k] for t in self.terms])[ok] if self.terms else np.zeros(0)
+                 for k in range(4)]
+        return (i[ok], j[ok], s[ok], *terms)
+
+    def _score_all(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Run the blocks; (i, j, score) of every pair scored, in the order of ``done``."""
         fa, fb, k = self.fa, self.fb, self.k
         pending = []
         blocks = self._lower_blocks()
@@ -435,19 +451,7 @@ class _Pruned:
             if self.bound is not None:
                 cand = self._refine(cand)
             self._score_at(*(cand[key] for key in "ijcsp"))
-        i, j, s = _concat(self.done)
-        ok = s >= self.threshold
-        return i[ok], j[ok], s[ok]
-
-    def scored_terms(self) -> tuple[np.ndarray, ...]:
-        """:meth:`scored` (made with ``terms=True``) and the four terms of each pair: (i, j,
-        score, cosine, fuzzy, Jaccard, position)."""
-        i, j, s = self.scored()
-        assert self.terms is not None
-        terms = [np.concatenate([t[k] for t in self.terms]) if self.terms else np.zeros(0)
-                 for k in range(4)]
-        ok = _concat(self.done)[2] >= self.threshold
-        return (i, j, s, *(t[ok] for t in terms))
+        return _concat(self.done)
 
     def _first_witnesses(self, rows: np.ndarray, cos: np.ndarray, sem: np.ndarray,
                          lb: np.ndarray) -> None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -202,6 +203,11 @@ def load_linker(path: str | Path) -> Linker:
     return Linker.from_dict(data, source=str(p))
 
 
+@lru_cache(maxsize=8)
+def _load_cached(path: Path, mtime_ns: int, size: int) -> Linker:
+    return load_linker(path)
+
+
 @lru_cache(maxsize=1)
 def default_linker() -> Linker:
     """The linker shipped with the package (trained on ``corpora/en``)."""
@@ -216,8 +222,14 @@ def resolve_linker(linker: "Linker | str | Path | None") -> Linker | None:
         return linker
     if isinstance(linker, str) and linker == "default":
         return default_linker()
-    if isinstance(linker, (str, Path)):
-        return load_linker(linker)
+    if isinstance(linker, (str, os.PathLike)):
+        # A file is read once per version of it, not once per comparison.
+        path = Path(linker).resolve()
+        try:
+            stat = path.stat()
+        except OSError:
+            return load_linker(linker)  # the one clear error for a missing file
+        return _load_cached(path, stat.st_mtime_ns, stat.st_size)
     from .errors import ParameterError
 
     raise ParameterError.invalid("linker", "compare", "a Linker, 'default', a path or None",

@@ -277,3 +277,18 @@ def test_a_comparison_says_what_linked_its_sentences(pair):
 
     said = describe_aligner(fa, fb, small, threshold=0.3, top_k=1)
     assert said["kind"] == "rule" and "max_pairs" in said["why"]
+
+
+def test_a_linker_file_is_read_once_per_version(tmp_path, monkeypatch):
+    import readout_diff.linker as linker_mod
+
+    path = tmp_path / "l.json"
+    default_linker().save(path)
+    reads = []
+    real = linker_mod.load_linker
+    monkeypatch.setattr(linker_mod, "load_linker", lambda p: reads.append(p) or real(p))
+    for _ in range(3):
+        assert resolve_linker(str(path)) == default_linker()
+    assert len(reads) == 1
+    replace(default_linker(), cutoff=0.5).save(path)  # a new version of the file is read again
+    assert resolve_linker(path).cutoff == 0.5 and len(reads) == 2
