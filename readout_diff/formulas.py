@@ -20,7 +20,9 @@ the signals it drives. Sections::
     [initiative.<lang>]                  templates = ["at the request of {actor}", ...]
                                          latter = ["the latter"], former = ["the former"]
     [formats]                            scope = 3, order = ["video", "phone", "in_person"]
-    [formats.<lang>]                     <format> = [phrases], exclude = [phrases]
+    [formats.<lang>]                     <format> = [phrases], exclude = [phrases],
+                                         generic = [phrases]: cues that name the exchange but not
+                                         its medium ("speak", "meet"), outranked by specific ones
 
 Every phrase is matched on normalised words (lower case, American spelling, lemma; for Chinese,
 characters of the pipeline's normalised form) with punctuation, articles and possessives left
@@ -122,6 +124,9 @@ class Lexicon:
     initiative_window: int = 8
     formats: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     format_exclude: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Per language, the format cues that say an exchange took place but not how ("speak",
+    #: "meet"): a specific cue of the same sentence ("by telephone", "summit") wins over them.
+    format_generic: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     format_order: tuple[str, ...] = ("video", "phone", "in_person")
     format_scope: int = 3
     source: str = "<lexicon>"
@@ -248,16 +253,21 @@ class _Validator:
         f_scope = self.count(fmt.pop("scope", 3), "[formats]", "scope", 1000)
         order = self.strings(fmt.pop("order", ["video", "phone", "in_person"]), "[formats]",
                              "order")
-        formats, exclude = {}, {}
+        formats, exclude, generic = {}, {}, {}
         for lang, body in fmt.items():
             where = f"[formats.{self.lang(lang, f'[formats.{lang}]')}]"
             body = dict(self.table(body, where))
             exclude[lang] = self.strings(body.pop("exclude", []), where, "exclude")
+            generic[lang] = self.strings(body.pop("generic", []), where, "generic")
             bad = set(body) - set(order)
             if bad:
                 raise self.fail(where, f"format(s) {sorted(bad)} are not in [formats] order "
                                        f"{list(order)}")
             formats[lang] = {k: self.strings(v, where, k) for k, v in body.items()}
+            listed = {p for phrases in formats[lang].values() for p in phrases}
+            if set(generic[lang]) - listed:
+                raise self.fail(where, f"generic cue(s) {sorted(set(generic[lang]) - listed)} "
+                                       "are not cues of any format")
         return Lexicon(
             name=str(meta.get("name", Path(self.source).stem)),
             version=str(meta.get("version", "")),
@@ -265,6 +275,7 @@ class _Validator:
             talk_wishes=wishes, wish_window=wish_window,
             initiative=initiative, references=references, initiative_scope=i_scope, initiative_window=i_window,
             formats=formats, format_exclude=exclude, format_order=order, format_scope=f_scope,
+            format_generic=generic,
             source=self.source,
         )
 

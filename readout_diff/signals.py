@@ -79,8 +79,8 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 # Match-id roles.
-_F, _D, _N, _L, _W, _IP, _IS, _A, _R, _M, _X = ("F", "D", "N", "L", "W", "IP", "IS", "A", "R", "M",
-                                                "X")
+_F, _D, _N, _L, _W, _IP, _IS, _A, _R, _M, _MG, _X = (
+    "F", "D", "N", "L", "W", "IP", "IS", "A", "R", "M", "MG", "X")
 
 
 @lru_cache(maxsize=65536)
@@ -262,8 +262,10 @@ class SignalMatcher:
             self._add(f"{_A}|{actor.name}", actor.names.get(lang, ()))
         for which, phrases in lexicon.references.get(lang, {}).items():
             self._add(f"{_R}|{which}", phrases)
+        generic = set(lexicon.format_generic.get(lang, ()))
         for fmt, phrases in lexicon.formats.get(lang, {}).items():
-            self._add(f"{_M}|{fmt}", phrases)
+            self._add(f"{_M}|{fmt}", [p for p in phrases if p not in generic])
+            self._add(f"{_MG}|{fmt}", [p for p in phrases if p in generic])
         self._add(f"{_X}|", lexicon.format_exclude.get(lang, ()))
 
     @classmethod
@@ -475,14 +477,16 @@ def _initiative(lexicon: Lexicon, by_role: dict[str, list[_Hit]], units: _Units,
 def _format(lexicon: Lexicon, by_role: dict[str, list[_Hit]], units: _Units,
             text: str) -> EventFormat | None:
     excluded = by_role[_X]
-    cues = [h for h in by_role[_M] if h.sent < lexicon.format_scope
+    cues = [h for h in by_role[_M] + by_role[_MG] if h.sent < lexicon.format_scope
             and not any(x.start <= h.start and h.end <= x.end for x in excluded)]
     if not cues:
         return None
     first = min(h.sent for h in cues)
     order = {f: i for i, f in enumerate(lexicon.format_order)}
+    # In the first sentence with a cue: a specific cue ("by telephone", "summit") before a
+    # generic one ("spoke", "met"), then the lexicon's order ("a video call" is video).
     best = min((h for h in cues if h.sent == first),
-               key=lambda h: (order.get(h.key, len(order)), h.start))
+               key=lambda h: (h.role == _MG, order.get(h.key, len(order)), h.start))
     start, end = _span(units, best.start, best.end)
     return EventFormat(best.key, text[start:end], best.sent)
 

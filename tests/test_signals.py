@@ -45,6 +45,7 @@ def _lexicon(extra: str) -> Lexicon:
      "non-empty lists"),
     ('[initiative.en]\ntemplates = ["{actor} asked"]', "needs words before"),
     ('[formats]\norder = ["phone"]\n[formats.en]\nvideo = ["video"]', "not in \\[formats\\] order"),
+    ('[formats.en]\nphone = ["phone"]\ngeneric = ["speak"]', "not cues of any format"),
     ('[descriptors.xx]\ncandid = ["candid"]', "needs \\[talks.xx\\] nouns"),
     ("[extra]\n", "unknown section"),
 ])
@@ -387,3 +388,23 @@ def test_chinese_readouts_skipped_by_background_without_a_zh_pipeline(tmp_path):
         warnings.simplefilter("error")
         bg = load_background(tmp_path)
     assert bg.documents == 1 and set(bg.words) == {"en"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a specific cue outranks a generic one in the same sentence, whatever the format order
+    ("The two leaders will speak to reporters after the summit.", "in_person"),
+    ("President Biden spoke today with President Xi by telephone.", "phone"),
+    ("President Biden spoke today with President Xi.", "phone"),
+    ("The leaders met by video link.", "video"),
+    ("Xi met Biden in Woodside.", "in_person"),
+])
+def test_format_specific_cues_outrank_generic_ones(text, expected):
+    assert analyze(text).signals.format.value == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The US should stop sending military vessels that harm relations between the countries.",
+    "They agreed to keep the hotline open and discussed the line of control.",
+])
+def test_set_phrases_need_their_own_words(text):
+    assert analyze(text).signals.formulas == {}
