@@ -101,3 +101,12 @@ def test_mentions_point_into_the_text():
     a = analyze(text)
     spans = {text[m.start:m.end] for s in a.sentences for m in s.mentions}
     assert spans == {"tariffs", "fentanyl"}
+
+
+def test_a_meeting_agreed_in_a_that_clause_is_kept():
+    """Excludes must not swallow real commitments ("agreed that the meeting would ...")."""
+    from readout_diff import analyze
+
+    a = analyze("The two presidents agreed that the meeting would take place in Beijing next "
+                "year. The presidents agreed to hold the meeting as soon as possible.")
+    assert "leader_meeting" in a.topics and a.topics["leader_meeting"].mentions == 2
