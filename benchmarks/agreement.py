@@ -25,11 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 AGREEMENT = ROOT / "corpora" / "agreement"
 
 
-def _add(total: dict[str, PRF], key: str, r: PRF) -> None:
-    t = total.get(key, PRF(0, 0, 0))
-    total[key] = PRF(t.tp + r.tp, t.fp + r.fp, t.fn + r.fn)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -52,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
                   "rule vs first": prf(rule, gold), "rule vs second": prf(rule, links2),
                   "linker vs first": prf(learned, gold), "linker vs second": prf(learned, links2)}
         for k, r in scores.items():
-            _add(total, k, r)
+            total[k] = total.get(k, PRF(0, 0, 0)) + r
         rows.append((name, len(gold), len(links2), scores))
     if args.json:
         json.dump({"pairs": [{"pair": n, "first": g, "second": s,

@@ -63,7 +63,6 @@ _BLOCK_ROWS = 512
 _BLOCK_CELLS = 1 << 20  # pairs scored per block at most (8 MB per float array)
 _HASH_DIM = 1 << 22
 _FRAME_WEIGHT = 0.5
-_OVERLAP = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -838,7 +837,7 @@ def _anchor_matrices(fa: SentenceFeatures, fb: SentenceFeatures):
     every term is 0, 0.5 or 1."""
     vocab = sorted(set().union(*fa.anchors, *fb.anchors)) if (fa.n or fb.n) else []
     col = {k: i for i, k in enumerate(vocab)}
-    weight = np.array([_FRAME_WEIGHT if k.startswith("f:") else 1.0 for k in vocab])
+    weight = np.array([_anchor_weight(k) for k in vocab])
     width = max(len(vocab), 1)
     dense = max(fa.n, fb.n) * width <= _BLOCK_CELLS
 
@@ -902,24 +901,17 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True,
 
 
 def _jaccard(inter, tot_a: np.ndarray, tot_b: np.ndarray) -> np.ndarray:
-    """The weighted Jaccard block (overlap coefficient with _OVERLAP) from the weights shared
-    and each side's total. A sparse block is divided where it has values only: elsewhere the
-    result is 0 either way, and where it has them the arithmetic is the same."""
+    """The weighted Jaccard block from the weights shared and each side's total. A sparse block
+    is divided where it has values only: elsewhere the result is 0 either way, and where it has
+    them the arithmetic is the same."""
     if not isinstance(inter, np.ndarray):
-        if not _OVERLAP:
-            coo = inter.tocoo()
-            union = tot_a[coo.row] + tot_b[coo.col] - coo.data
-            out = np.zeros(coo.shape)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                out[coo.row, coo.col] = np.where(union > 0, coo.data / union, 0.0)
-            return out
-        inter = inter.toarray()
-    if _OVERLAP:
-        # Overlap coefficient: a sentence listing trade, fentanyl and Ukraine answers each
-        # of three sentences on the other side in full.
-        union = np.minimum(tot_a[:, None], tot_b[None, :])
-    else:
-        union = tot_a[:, None] + tot_b[None, :] - inter
+        coo = inter.tocoo()
+        union = tot_a[coo.row] + tot_b[coo.col] - coo.data
+        out = np.zeros(coo.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[coo.row, coo.col] = np.where(union > 0, coo.data / union, 0.0)
+        return out
+    union = tot_a[:, None] + tot_b[None, :] - inter
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(union > 0, inter / union, 0.0)
 
@@ -986,10 +978,7 @@ def dense_scores(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
     if fa.lang != fb.lang:
         for i in range(fa.n):
             for j in range(fb.n):
-                wa = {k: (_FRAME_WEIGHT if k.startswith("f:") else 1.0) for k in fa.anchors[i]}
-                wb = {k: (_FRAME_WEIGHT if k.startswith("f:") else 1.0) for k in fb.anchors[j]}
-                union = sum({**wa, **wb}.values())
-                sem = sum(wa[k] for k in wa.keys() & wb.keys()) / union if union else 0.0
+                sem = _anchor_jaccard(fa.anchors[i], fb.anchors[j])
                 same = bool(fa.speakers[i]) and fa.speakers[i] == fb.speakers[j]
                 out[i, j] = min(1.0, W_CROSS_SEM * sem + W_CROSS_SPEAKER * same)
         return out
@@ -1022,14 +1011,32 @@ def _selected(i: np.ndarray, j: np.ndarray, s: np.ndarray, top_k: int) -> np.nda
     return order[keep[order]]
 
 
+def _anchor_weight(anchor: str) -> float:
+    """Frames weigh half: they say how a readout speaks, topics what it speaks of."""
+    return _FRAME_WEIGHT if anchor.startswith("f:") else 1.0
+
+
+def _anchor_jaccard(x: frozenset[str], y: frozenset[str]) -> float:
+    """The weighted Jaccard of two sentences' anchors (what the blocks compute in arrays)."""
+    union = sum(_anchor_weight(k) for k in x | y)
+    return sum(_anchor_weight(k) for k in x & y) / union if union else 0.0
+
+
 def _select(i: np.ndarray, j: np.ndarray, s: np.ndarray, fa: SentenceFeatures,
             fb: SentenceFeatures, top_k: int) -> Alignment:
     """The :class:`Alignment` of the scored pairs :func:`_selected` keeps."""
     i, j, s = np.asarray(i, np.int64), np.asarray(j, np.int64), np.asarray(s, np.float64)
     order = _selected(i, j, s, top_k)
+    return alignment_of(i[order], j[order], s[order], fa, fb)
+
+
+def alignment_of(i: np.ndarray, j: np.ndarray, s: np.ndarray, fa: SentenceFeatures,
+                 fb: SentenceFeatures) -> Alignment:
+    """The :class:`Alignment` of chosen links (i, j, score), in the order given: each link with
+    its relation, and the sentences of each side in no link."""
     links = tuple(Link(a, b, round(x, 6), _relation(a, b, x, fa, fb))
-                  for a, b, x in zip(i[order].tolist(), j[order].tolist(), s[order].tolist()))
-    linked_a, linked_b = set(i[order].tolist()), set(j[order].tolist())
+                  for a, b, x in zip(i.tolist(), j.tolist(), s.tolist()))
+    linked_a, linked_b = set(i.tolist()), set(j.tolist())
     return Alignment(links, tuple(x for x in range(fa.n) if x not in linked_a),
                      tuple(x for x in range(fb.n) if x not in linked_b))
 
@@ -1099,11 +1106,7 @@ def pair_components(fa: SentenceFeatures, fb: SentenceFeatures, i: np.ndarray,
     cos = np.bincount(owner[hit], weights=data[at[hit]] * data[entry[hit]], minlength=k)
     cos = np.clip(cos, 0.0, 1.0)
     fz = _fuzz_pairs(fa.strings, fb.strings, i, j)
-    sem = np.zeros(k)
-    for n, (x, y) in enumerate(zip(i.tolist(), j.tolist())):
-        wa = {key: (_FRAME_WEIGHT if key.startswith("f:") else 1.0) for key in fa.anchors[x]}
-        wb = {key: (_FRAME_WEIGHT if key.startswith("f:") else 1.0) for key in fb.anchors[y]}
-        union = sum({**wa, **wb}.values())
-        sem[n] = sum(wa[key] for key in wa.keys() & wb.keys()) / union if union else 0.0
+    sem = np.array([_anchor_jaccard(fa.anchors[x], fb.anchors[y])
+                    for x, y in zip(i.tolist(), j.tolist())], dtype=np.float64)
     pos = 1.0 - np.abs(i / max(fa.n - 1, 1) - j / max(fb.n - 1, 1))
     return cos, fz, sem, pos

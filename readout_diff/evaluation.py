@@ -41,6 +41,10 @@ class PRF:
             return 0.0 if (self.fp or self.fn) else 1.0
         return 2 * p * r / (p + r)
 
+    def __add__(self, other: "PRF") -> "PRF":
+        """Counts pooled (micro-averaging): ``sum(results, PRF(0, 0, 0))``."""
+        return PRF(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
     @property
     def support(self) -> int:
         return self.tp + self.fn

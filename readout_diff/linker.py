@@ -43,7 +43,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .errors import LinkerError
-from .model import Alignment, Link
+from .model import Alignment
 
 __all__ = ["FEATURES", "Linker", "default_linker", "describe_aligner", "link_features",
            "load_linker", "pair_features", "resolve_linker"]
@@ -276,23 +276,25 @@ def describe_aligner(fa: Any, fb: Any, linker: Linker | None, *, threshold: floa
     return out
 
 
+def linked(p: np.ndarray, score: np.ndarray, cutoff: float) -> np.ndarray:
+    """Which candidates are links: probability from ``cutoff`` on, or a rule score of 1.0
+    (identical sentences score 1.0). The one rule of prediction and of training's
+    cross-validation."""
+    return (p >= cutoff) | (score >= 1.0)
+
+
 def link_features(fa: Any, fb: Any, *, linker: Linker) -> Alignment:
     """Align two readouts' features with a trained linker (see the module docstring)."""
-    from .align import _relation, align_features
+    from .align import align_features, alignment_of
 
     if _rule_instead(fa, fb, linker) is not None:
         return align_features(fa, fb)
     i, j, s, *terms = candidates(fa, fb, linker)
     if len(i):
-        p = linker.probabilities(pair_features(fa, fb, i, j, s, terms=terms))
-        same = np.array([fa.exact[a] == fb.exact[b] for a, b in zip(i.tolist(), j.tolist())])
-        keep = (p >= linker.cutoff) | same | (s >= 1.0)
+        keep = linked(linker.probabilities(pair_features(fa, fb, i, j, s, terms=terms)), s,
+                      linker.cutoff)
         i, j, s = i[keep], j[keep], s[keep]
-    links = tuple(Link(a, b, round(x, 6), _relation(a, b, x, fa, fb))
-                  for a, b, x in zip(i.tolist(), j.tolist(), s.tolist()))
-    linked_a, linked_b = set(i.tolist()), set(j.tolist())
-    return Alignment(links, tuple(x for x in range(fa.n) if x not in linked_a),
-                     tuple(x for x in range(fb.n) if x not in linked_b))
+    return alignment_of(i, j, s, fa, fb)
 
 
 def pair_features(fa: Any, fb: Any, i: np.ndarray, j: np.ndarray, score: np.ndarray, *,

@@ -23,8 +23,9 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from .errors import LinkerError
-from .evaluation import PRF, find_gold_pairs
-from .linker import FEATURES, MIRROR, Linker, candidates, pair_features
+from .align import candidate_pairs
+from .evaluation import PRF, find_gold_pairs, prf
+from .linker import FEATURES, MIRROR, Linker, linked, pair_features
 
 __all__ = ["Example", "TrainingReport", "examples_from_corpus", "train_linker"]
 
@@ -100,15 +101,14 @@ def train_linker(examples: Iterable[Example], *, candidate_threshold: float = 0.
     examples = list(examples)
     if len(examples) < 2:
         raise LinkerError(f"training needs at least two annotated pairs; got {len(examples)}")
-    stage = Linker(weights=(0.0,) * len(FEATURES), intercept=0.0, mean=(0.0,) * len(FEATURES),
-                   scale=(1.0,) * len(FEATURES), cutoff=0.5,
-                   candidate_threshold=candidate_threshold, candidate_top_k=candidate_top_k)
-    xs, ys, keys = [], [], []
+    xs, ys, keys, scores = [], [], [], []
     for ex in examples:
-        i, j, s, *terms = candidates(ex.fa, ex.fb, stage)
+        i, j, s, *terms = candidate_pairs(ex.fa, ex.fb, threshold=candidate_threshold,
+                                          top_k=candidate_top_k)
         xs.append(pair_features(ex.fa, ex.fb, i, j, s, terms=terms))
         ys.append(np.array([(a, b) in ex.gold for a, b in zip(i.tolist(), j.tolist())], bool))
         keys.append(list(zip(i.tolist(), j.tolist())))
+        scores.append(s)
     y_all = np.concatenate(ys)
     if y_all.all() or not y_all.any():
         raise LinkerError("training needs candidates both linked and not linked by the gold")
@@ -122,16 +122,20 @@ def train_linker(examples: Iterable[Example], *, candidate_threshold: float = 0.
             probs.append(np.full(len(ys[k]), 0.5))
             continue
         probs.append(_fit(x_tr, y_tr, c).probabilities(xs[k]) if len(ys[k]) else np.zeros(0))
-    cutoff = max(_CUTOFFS, key=lambda t: (_scored(examples, probs, keys, t).f1, -t))
+    def scored(ks: list[int], cutoff: float) -> PRF:
+        return sum((_scored(examples[k], probs[k], scores[k], keys[k], cutoff) for k in ks),
+                   PRF(0, 0, 0))
+
+    every = list(range(len(examples)))
+    cutoff = max(_CUTOFFS, key=lambda t: (scored(every, t).f1, -t))
     kinds = {"one language": [k for k, ex in enumerate(examples) if ex.fa.lang == ex.fb.lang],
              "two languages": [k for k, ex in enumerate(examples) if ex.fa.lang != ex.fb.lang]}
-    by_kind = {name: _scored([examples[k] for k in ks], [probs[k] for k in ks],
-                             [keys[k] for k in ks], cutoff) for name, ks in kinds.items() if ks}
+    by_kind = {name: scored(ks, cutoff) for name, ks in kinds.items() if ks}
     model = _fit(np.vstack(xs), y_all, c)
     report = TrainingReport(
         pairs=len(examples), gold_links=sum(len(ex.gold) for ex in examples),
         candidates=int(len(y_all)), gold_in_candidates=int(y_all.sum()), cutoff=cutoff,
-        cross_validated=_scored(examples, probs, keys, cutoff), by_kind=by_kind)
+        cross_validated=scored(every, cutoff), by_kind=by_kind)
     info = dict(provenance or {})
     info.setdefault("trained", _dt.date.today().isoformat())
     info.update({"examples": [ex.name for ex in examples], "report": report.to_dict(), "C": c})
@@ -141,17 +145,12 @@ def train_linker(examples: Iterable[Example], *, candidate_threshold: float = 0.
     return linker, report
 
 
-def _scored(examples: list[Example], probs: list[np.ndarray],
-            keys: list[list[tuple[int, int]]], cutoff: float) -> PRF:
-    """Link P/R/F1 over all gold links when candidates from ``cutoff`` on (and identical
-    sentences) are links."""
-    tp = fp = fn = 0
-    for ex, p, key in zip(examples, probs, keys):
-        same = {k for k in key if ex.fa.exact[k[0]] == ex.fb.exact[k[1]]}
-        pred = {k for k, x in zip(key, p.tolist()) if x >= cutoff} | same
-        hit = len(pred & ex.gold)
-        tp, fp, fn = tp + hit, fp + len(pred) - hit, fn + len(ex.gold) - hit
-    return PRF(tp, fp, fn)
+def _scored(ex: Example, p: np.ndarray, score: np.ndarray, key: list[tuple[int, int]],
+            cutoff: float) -> PRF:
+    """Link P/R/F1 of one pair against all its gold links (also those never candidates), the
+    links chosen as prediction chooses them (:func:`readout_diff.linker.linked`)."""
+    chosen = linked(p, score, cutoff) if len(key) else np.zeros(0, bool)
+    return prf({k for k, c in zip(key, chosen.tolist()) if c}, ex.gold)
 
 
 def _fit(x: np.ndarray, y: np.ndarray, c: float) -> Linker:

@@ -188,7 +188,8 @@ def compare(
     shipped, trained on the annotated corpus; a path loads one made by
     ``readout-diff train-linker``; ``None`` keeps the plain rule (a score of at least
     ``threshold`` and among the ``top_k`` best of its row or column), which ``threshold`` and
-    ``top_k`` set. Readouts in two languages always use the rule.
+    ``top_k`` set. Readouts in two languages use the linker when it was trained on such pairs
+    (the shipped one was), the rule otherwise.
     ``background`` (:func:`readout_diff.emphasis.load_background`) informs the prior of the
     emphasis statistics in ``signals.emphasis``; ``lexicon`` replaces the shipped formulas.
 
