@@ -53,10 +53,9 @@ class Cues:
     window_unit: str = "token"
     #: Max distance after a hit for a modal cue or time expression that makes it future.
     future_after_window: int = 6
-    #: Max distance between the end of an actor's name and a reporting verb crediting them.
-    reporting_window: int = 5
-    #: A pronoun continues the previous speaker only this close to the start of its sentence.
-    pronoun_window: int = 3
+    #: Max distance (tokens) from the end of an actor's name to the content word after it that
+    #: must be a reporting verb for the actor to be credited ("Xi *stressed*", "Xi also *noted*").
+    reporting_window: int = 3
     #: Words after a negation that make it "not only" rather than a negation.
     limiters: frozenset[str] = frozenset({"only", "just", "merely", "least"})
     #: Phrases that contain a cue word but are not cues (see the module docstring).
@@ -78,13 +77,6 @@ class Cues:
     occasion_after: frozenset[str] = frozenset()
     #: Max distance between an occasion word and the hit.
     occasion_window: int = 2
-    #: Sentences of a paragraph continue its speaker (Beijing's readouts: "习近平指出，……。……。"
-    #: — the sentences after the first have no subject); a side ("中方", "双方") named inside a
-    #: person's paragraph speaks for that person.
-    paragraph_speaker: bool = False
-    #: An actor this close to the start of its sentence is its subject: credited when a reporting
-    #: verb follows anywhere in the sentence ("两国元首就……交换了意见"). 0 turns this off.
-    subject_window: int = 0
 
 
 def _words(s: str) -> frozenset[str]:
@@ -178,8 +170,6 @@ CUES["zh"] = Cues(
     future_window=30,
     window_unit="char",
     future_after_window=4,
-    reporting_window=6,
-    pronoun_window=3,
     limiters=frozenset(),
     non_cues=_words(
         # 未 / 不 / 无 / 没 that negate no discussion
@@ -200,6 +190,4 @@ CUES["zh"] = Cues(
     occasion_before=_words("此次 这次 本次 上次 此前 今天的 今日"),
     occasion_after=_words("时 期间 中 上 以来 达成 成果 共识 精神 后"),
     occasion_window=2,
-    paragraph_speaker=True,
-    subject_window=2,
 )

@@ -78,6 +78,8 @@ class _CueArrays:
     occasion_before: np.ndarray  # "此次" before a hit: the present occasion
     occasion_after: np.ndarray  # "时", "期间" after a hit: the occasion or a past event
     norm: np.ndarray  # NORM hash of every token
+    according: tuple[int, ...] = ()  # NORM hashes of the words crediting the actor after them
+    reporting_window: int = 3
 
 
 _FLAG_CATEGORIES = ("neg", "disc", "brk", "time", "rep", "pron", "limiter", "generic", "ctxbrk",
@@ -187,6 +189,8 @@ def _arrays(parsed: Parsed, lang: str, nlp: object) -> _CueArrays:
         time_after=flags["time"], reporting=flags["rep"], pronoun=flags["pron"],
         limiter=flags["limiter"], specific=specific, context_break=flags["ctxbrk"],
         occasion_before=flags["occ_b"], occasion_after=flags["occ_a"], norm=norm,
+        according=tuple(int(doc.vocab.strings.add(w)) for w in CUES[lang].according),
+        reporting_window=CUES[lang].reporting_window,
     )
 
 
@@ -622,9 +626,11 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         # 1. explicit reporting
         for k, (start, end, name, _) in enumerate(cands):
             j = next_content(end, hi)
-            according = (start >= 2 and doc[start - 2].norm_ == "accord"
-                         and doc[start - 1].norm_ == "to")
-            if name and (according or (j < hi and j - end <= 3 and cue.reporting[j])):
+            n_acc = len(cue.according)
+            according = (n_acc and start >= n_acc
+                         and tuple(norm[start - n_acc:start].tolist()) == cue.according)
+            if name and (according or (j < hi and j - end <= cue.reporting_window
+                                       and cue.reporting[j])):
                 found = coordinated(cands, k, backward=True)
                 break
         # 2. the subject

@@ -110,3 +110,11 @@ def test_a_meeting_agreed_in_a_that_clause_is_kept():
     a = analyze("The two presidents agreed that the meeting would take place in Beijing next "
                 "year. The presidents agreed to hold the meeting as soon as possible.")
     assert "leader_meeting" in a.topics and a.topics["leader_meeting"].mentions == 2
+
+
+def test_according_to_credits_the_actor_after_it():
+    """The words are the language's Cues.according ("according to", 据), not a fixed pair."""
+    from readout_diff import analyze
+
+    assert analyze("According to Xi, the talks were useful.").sentences[0].speaker == "Xi Jinping"
+    assert analyze("Talks went well, according to Blinken.").sentences[0].speaker == "Antony Blinken"
