@@ -154,8 +154,9 @@ def _pair_key(pair: Any, line: int) -> str:
 def read_results(path: str | os.PathLike[str]) -> list[PairRecord]:
     """Read a batch JSONL file into records, in file order.
 
-    Blank lines are skipped. A pair written twice (a resumed batch) keeps its last record, in
-    the place of its first. A line that is not a ``readout-diff/1`` object raises
+    Blank lines are skipped, and so is a last line cut short (a run killed mid-write), as the
+    batch and ``summarize`` do. A pair written twice keeps its last record, in the place of its
+    first. A line that is not a ``readout-diff/1`` object raises
     :class:`~readout_diff.errors.InputError` naming the file and line.
     """
     path = Path(path)
@@ -173,6 +174,8 @@ def read_results(path: str | os.PathLike[str]) -> list[PairRecord]:
             try:
                 d = json.loads(raw)
             except json.JSONDecodeError as exc:
+                if not raw.endswith("\n"):  # the last record of a run killed mid-write
+                    break
                 raise InputError(f"{path}:{n}", f"expected one JSON object per line; {exc.msg} "
                                  f"at column {exc.colno}") from None
             if not isinstance(d, dict) or d.get("schema") != SCHEMA:

@@ -98,7 +98,14 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _rows(path: Path) -> Iterator[Row]:
+    """One row per pair: a pair written twice (outputs joined, a re-run) keeps its last record
+    in the place of its first, as the HTML site of the same file does."""
+    latest: dict[str, tuple[int, dict[str, Any]]] = {}
     for lineno, rec in _records(path):
+        pair = rec["pair"]
+        pid = pair.get("id") if isinstance(pair, dict) else None
+        latest[f"\0line{lineno}" if pid is None else str(pid)] = (lineno, rec)
+    for lineno, rec in latest.values():
         pair = rec["pair"] or {}
         pid = str(pair.get("id", f"line {lineno}"))
         if "error" in rec:

@@ -570,3 +570,17 @@ def test_stop_event_ends_the_run_with_whole_lines(tmp_path):
         report = run_batch([root], out, workers=1, chunk_size=1, stop=stop)
     assert report.interrupted and report.ok + report.failed < 30
     assert out.read_bytes().endswith(b"\n") and len(_lines(out)) == report.ok
+
+
+def test_summarize_and_the_site_read_a_joined_or_cut_file_alike(tmp_path):
+    from readout_diff.site import read_results
+
+    root = _corpus(tmp_path / "c", 2)
+    out = tmp_path / "r.jsonl"
+    run_batch([root], out, workers=1)
+    lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    # The same pairs appended again (two outputs joined), then a record cut by a crash.
+    out.write_text("".join(lines + lines) + lines[0][:40], encoding="utf-8")
+    summary = summarize_results(out)
+    assert (summary.ok, summary.failed) == (2, 0) and len(summary.rows) == 2
+    assert len(read_results(out)) == 2
