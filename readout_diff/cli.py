@@ -236,6 +236,7 @@ def versions(
     output: Optional[Path] = OutputOpt,
     formulas: Optional[Path] = FormulasOpt,
     similarity: float = typer.Option(0.6, "--similarity", help="Least similarity (0–1) for an edited sentence to count as changed."),
+    max_bytes: int = MaxBytesOpt,
 ) -> None:
     """Compare two versions of one readout: sentences added, removed, changed, moved."""
     from .readers import load_readout
@@ -244,8 +245,10 @@ def versions(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = diff_versions(load_readout(old), load_readout(new), codebook=_codebook(codebook),
-                               lang=lang.value, lexicon=_lexicon(formulas), similarity=similarity)
+        result = diff_versions(load_readout(old, max_bytes=max_bytes),
+                               load_readout(new, max_bytes=max_bytes), codebook=_codebook(codebook),
+                               lang=lang.value, lexicon=_lexicon(formulas), similarity=similarity,
+                               max_chars=max_bytes)
     _show_warnings(caught)
     _emit(render(result, format.value), output, [old, new])
 

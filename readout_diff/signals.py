@@ -540,7 +540,8 @@ def formula_diff(a: ReadoutSignals, b: ReadoutSignals) -> FormulaDiff:
 def order_diff(a: ReadoutSignals, b: ReadoutSignals, analysis_a: "Analysis",
                analysis_b: "Analysis") -> OrderDiff:
     """First topics and rank agreement (Kendall's tau-b) of the topics both readouts have."""
-    shared = [t for t in a.topic_order if t in set(b.topic_order)]
+    in_b = set(b.topic_order)
+    shared = [t for t in a.topic_order if t in in_b]
     rank_a = {t: i for i, t in enumerate(a.topic_order)}
     rank_b = {t: i for i, t in enumerate(b.topic_order)}
     tau = None

@@ -139,6 +139,7 @@ def diff_versions(
     lang: str = "auto",
     lexicon: "Lexicon | None" = None,
     similarity: float = DEFAULT_SIMILARITY,
+    max_chars: int | None = None,
 ) -> VersionDiff:
     """Sentences added, removed, changed and moved from ``old`` to ``new`` (module docstring).
 
@@ -151,7 +152,7 @@ def diff_versions(
     from rapidfuzz import fuzz
     from rapidfuzz.process import cdist
 
-    from .pipeline import DEFAULT_MAX_SENTENCES, _analyze, _as_readout
+    from .pipeline import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, _analyze, _as_readout
     from .signals import formula_diff
 
     if isinstance(similarity, bool) or not isinstance(similarity, (int, float)) \
@@ -163,8 +164,9 @@ def diff_versions(
     if ro.label == rn.label:  # two strings, or two files of one name in different folders
         ro = type(ro)(ro.text, label="old", lang=ro.lang, meta=ro.meta, source=ro.source)
         rn = type(rn)(rn.text, label="new", lang=rn.lang, meta=rn.meta, source=rn.source)
-    a, _ = _analyze(ro, codebook, lang, DEFAULT_MAX_SENTENCES, lexicon)
-    b, _ = _analyze(rn, codebook, lang, DEFAULT_MAX_SENTENCES, lexicon)
+    limit = DEFAULT_MAX_CHARS if max_chars is None else max_chars
+    a, _ = _analyze(ro, codebook, lang, DEFAULT_MAX_SENTENCES, lexicon, max_chars=limit)
+    b, _ = _analyze(rn, codebook, lang, DEFAULT_MAX_SENTENCES, lexicon, max_chars=limit)
     ka = [_key(s.text) for s in a.sentences]
     kb = [_key(s.text) for s in b.sentences]
 

@@ -105,3 +105,15 @@ def test_cli_versions(tmp_path):
     data = json.loads(result.stdout)
     assert data["old"]["label"] == "v1" and data["new"]["label"] == "v2"
     assert len(data["sentences"]["changed"]) == 1
+
+
+def test_versions_honours_max_bytes(tmp_path):
+    import subprocess
+    import sys
+
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("The leaders discussed trade. " * 100, encoding="utf-8")  # 2,900 bytes
+    new.write_text("The leaders discussed trade.", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "readout_diff", "versions", str(old), str(new),
+                        "--max-bytes", "1000"], capture_output=True, text=True)
+    assert r.returncode == 1 and "larger than the limit" in r.stderr
