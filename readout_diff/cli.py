@@ -7,11 +7,12 @@ library function and renders with :func:`readout_diff.report.render`.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import typer
 
@@ -45,7 +46,13 @@ def _fail(message: str, code: int = 1) -> "typer.Exit":
     return typer.Exit(code)
 
 
-def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
+@contextlib.contextmanager
+def _warnings_to_stderr() -> Iterator[None]:
+    """Warnings raised inside the block go to stderr, one line each, once it has finished (none
+    when it fails: the error is the one line then)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
     for w in caught:
         typer.echo(f"readout-diff: warning: {w.message}", err=True)
 
@@ -97,11 +104,9 @@ def analyze(
     from .readers import load_readout
     from .report import render
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _warnings_to_stderr():
         result = run(load_readout(file, max_bytes=max_bytes), codebook=_codebook(codebook),
                      lang=lang.value, lexicon=_lexicon(formulas), max_chars=max_bytes)
-    _show_warnings(caught)
     _emit(render(result, format.value), output, [file])
 
 
@@ -132,8 +137,7 @@ def compare(
     from .report import render
 
     inputs = [a, b] + ([c] if c is not None else [])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _warnings_to_stderr():
         cb, lex = _codebook(codebook), _lexicon(formulas)
         bg = _background(background, cb, lang.value, inputs)
         chosen = _linker_choice(linker, rule_aligner)
@@ -148,7 +152,6 @@ def compare(
                           for p, x in zip(inputs, (label_a, label_b, label_c)))
             result = compare_three(ra, rb, rc, codebook=cb, lang=lang.value, lexicon=lex,
                                    background=bg, linker=chosen, max_chars=max_bytes)
-    _show_warnings(caught)
     _emit(render(result, format.value), output, inputs)
 
 
@@ -166,10 +169,8 @@ def train_linker_cmd(
     from .output import refuse_inputs
 
     refuse_inputs(output, corpora)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _warnings_to_stderr():
         examples = examples_from_corpus(corpora, exclude=tuple(exclude), codebook=_codebook(codebook))
-    _show_warnings(caught)
     linker, report = train_linker(examples, candidate_threshold=candidate_threshold,
                                   candidate_top_k=candidate_top_k,
                                   provenance={"corpus": [str(p) for p in corpora],
@@ -193,10 +194,8 @@ def codebook_cmd(
     """List the codebook's topic and frame ids, labels and pattern counts."""
     from .codebook import Codebook
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _warnings_to_stderr():
         cb = Codebook.load(codebook) if codebook else Codebook.default()
-    _show_warnings(caught)
     langs = cb.languages()
     typer.echo(f"{cb.name} {cb.version} ({cb.source})")
     header = f"{'kind':<6} {'id':<22} {'label':<40} " + " ".join(f"{l:>4}" for l in langs)
@@ -243,13 +242,11 @@ def versions(
     from .report import render
     from .versions import diff_versions
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _warnings_to_stderr():
         result = diff_versions(load_readout(old, max_bytes=max_bytes),
                                load_readout(new, max_bytes=max_bytes), codebook=_codebook(codebook),
                                lang=lang.value, lexicon=_lexicon(formulas), similarity=similarity,
                                max_chars=max_bytes)
-    _show_warnings(caught)
     _emit(render(result, format.value), output, [old, new])
 
 
