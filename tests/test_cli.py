@@ -65,3 +65,13 @@ def test_bad_codebook_is_exit_1(tmp_path, example_pair):
     cb.write_text("[topics.trade\n")
     r = run("analyze", str(example_pair[1]), "--codebook", str(cb))
     assert r.returncode == 1 and "cb.toml: invalid TOML" in r.stderr
+
+
+def test_warnings_reach_stderr_one_line_each(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"The leaders discussed trade.\xff And Taiwan.")
+    r = run("analyze", str(bad))
+    assert r.returncode == 0
+    assert r.stderr.strip().splitlines() == [
+        f"readout-diff: warning: {bad}: invalid UTF-8 at byte 28; undecodable bytes replaced "
+        "with U+FFFD"]
