@@ -502,13 +502,13 @@ def _chosen_actors(actors: list[Match]) -> list[Match]:
 _PREPOSITIONS = frozenset("with to of for by from on at against between toward towards about into "
                           "in over under than like among upon".split())
 _SKIPPABLE = frozenset("also further again then once repeatedly both all has have had would will "
-                       "firmly clearly strongly once further".split())
+                       "firmly clearly strongly".split())
 _EVENT_VERBS = frozenset("meet hold have speak talk call host welcome receive visit greet join "
                          "accompany".split())
 _SIDE_NAMES = {"cn": "Chinese side", "us": "US side"}
 _PROPOSED = _MODALITIES.index("proposed") + 1
 _AND = frozenset({"and", ",", "，", "、", "和", "与", "同"})
-_NARRATION_VERBS = _EVENT_VERBS | {"attend", "join", "accompany"}
+_NARRATION_VERBS = _EVENT_VERBS | {"attend"}
 
 
 def _narrates(doc, j: int, hi: int, later: list) -> bool:
@@ -586,7 +586,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
             i += 1
         return i
 
-    def coordinated(cands: list, k: int, *, backward: bool) -> str | None:
+    def coordinated(cands: list, k: int) -> str | None:
         """The speaker of candidate k, merged with actors joined to it by "and": one side's
         officials give that side, the two leaders "both sides"."""
         first = k
@@ -631,7 +631,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
                          and tuple(norm[start - n_acc:start].tolist()) == cue.according)
             if name and (according or (j < hi and j - end <= cue.reporting_window
                                        and cue.reporting[j])):
-                found = coordinated(cands, k, backward=True)
+                found = coordinated(cands, k)
                 break
         # 2. the subject
         if found is None and cands:
@@ -647,7 +647,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
                 if _narrates(doc, j, hi, cands[last + 1:]):
                     narration = True  # "Biden spoke with Xi", "Xi welcomed Biden to ..."
                 else:
-                    found = coordinated(cands, last, backward=True)
+                    found = coordinated(cands, last)
                     # "should", "must", 应, 要: a demand, whatever the language
                     demand = j < hi and cue.modality[j] == _PROPOSED
                     if (person and same_par and not is_person(found)
