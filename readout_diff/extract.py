@@ -291,6 +291,8 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
                                           parsed.text[c_start:end_char]))
 
     chosen = _chosen_actors(actors)
+    if cues.case_names:
+        chosen = [m for m in chosen if not _inside_other_name(parsed.doc, m)]
     speakers = _speakers(parsed, cue, chosen, compiled)
     named: list[set[str]] = [set() for _ in range(n_sent)]
     for m in chosen:
@@ -497,6 +499,20 @@ def _chosen_actors(actors: list[Match]) -> list[Match]:
             continue
         chosen.append(m)
     return chosen
+
+
+_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february "
+                      "march april may june july august september october november december".split())
+
+
+def _inside_other_name(doc, m: Match) -> bool:
+    """A one-word actor name followed by another capitalised name is someone else's full name:
+    "Yang" in "Yang Tao" is not Yang Jiechi, "Wang" in "Wang Huning" not Wang Yi ("Xi Jinping",
+    a name of the actor itself, is matched whole and wins before this)."""
+    if m.role != ACTOR or m.end - m.start != 1 or m.end >= len(doc):
+        return False
+    nxt = doc[m.end]
+    return nxt.is_title and nxt.is_alpha and nxt.lower_ not in _CALENDAR and not nxt.is_sent_start
 
 
 _PREPOSITIONS = frozenset("with to of for by from on at against between toward towards about into "

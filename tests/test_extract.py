@@ -118,3 +118,12 @@ def test_according_to_credits_the_actor_after_it():
 
     assert analyze("According to Xi, the talks were useful.").sentences[0].speaker == "Xi Jinping"
     assert analyze("Talks went well, according to Blinken.").sentences[0].speaker == "Antony Blinken"
+
+
+def test_a_surname_inside_someone_elses_name_is_not_the_actor():
+    from readout_diff import analyze
+
+    a = analyze("Yang Tao, director general, said the talks were useful. "
+                "The talks covered the South China Sea. Biden said trade matters.")
+    assert [s.speaker for s in a.sentences] == [None, None, "Joe Biden"]
+    assert a.sentences[0].actors == () and a.sentences[2].actors == ("Joe Biden",)
