@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .codebook import Codebook
 from .errors import ParameterError, ReadoutDiffError
+from .language import resolve_language
 from .model import SCHEMA
 from .pairing import Pair
 
@@ -100,8 +101,7 @@ class TaskSettings:
         if codebook is not None and not isinstance(codebook, Codebook):
             raise ParameterError.invalid("codebook", "compare_many", "a Codebook, a path or None",
                                          type(codebook).__name__)
-        if lang not in ("auto", "en", "zh"):
-            raise ParameterError.invalid("lang", "compare_many", "'auto', 'en' or 'zh'", lang)
+        resolve_language(lang, "", func="compare_many")  # a bad name fails before any worker
         if codebook is not None:  # ship the rules, not matchers compiled in this process
             codebook = dataclasses.replace(codebook, _compiled={})
         if not (linker is None or (isinstance(linker, str) and linker == "default")):

@@ -42,9 +42,17 @@ def detect_language(text: str) -> str:
 
 
 def resolve_language(lang: str, text: str, *, func: str = "analyze") -> str:
-    """``lang`` itself, or the detected language when it is ``"auto"``."""
+    """``lang`` itself, or the detected language when it is ``"auto"``.
+
+    Any language with a registered pipeline (:func:`readout_diff.nlp.register_language`) may be
+    named; detection only tells Chinese from English.
+    """
     if lang == "auto":
         return detect_language(text)
-    if lang not in ("en", "zh"):
-        raise ParameterError.invalid("lang", func, "'auto', 'en' or 'zh'", lang)
+    from .nlp import languages  # the registry, not a list kept here as well
+
+    known = languages()
+    if lang not in known:
+        raise ParameterError.invalid("lang", func,
+                                     "'auto' or one of " + ", ".join(repr(x) for x in known), lang)
     return lang

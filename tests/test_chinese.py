@@ -96,6 +96,19 @@ def test_language_is_recorded_and_can_be_forced():
     assert (c.a.lang, c.b.lang) == ("zh", "en")
 
 
+def test_a_registered_language_can_be_named(monkeypatch):
+    """The languages one may name are the pipeline registry's, not a list in language.py."""
+    from readout_diff import nlp
+    from readout_diff.errors import ParameterError
+    from readout_diff.language import resolve_language
+
+    with pytest.raises(ParameterError, match="'auto' or one of 'en', 'zh'"):
+        resolve_language("xx", "text")
+    monkeypatch.setitem(nlp._BUILDERS, "xx", nlp._BUILDERS["en"])
+    assert resolve_language("xx", "text") == "xx"
+    assert resolve_language("auto", "text") == "en"  # detection still tells zh from en only
+
+
 # -- scripts, tokens, sentences ------------------------------------------------------------------
 
 def test_traditional_to_simplified_keeps_length():
