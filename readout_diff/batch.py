@@ -389,24 +389,25 @@ def _record_key(raw: bytes, path: Path, lineno: int) -> tuple[str, bool]:
 
 
 def _existing(path: Path) -> dict[str, bool]:
-    """Pair ids already in ``path`` (a batch output), and whether each succeeded."""
+    """Pair ids already in ``path`` (a batch output), and whether each succeeded (by its last
+    record, the one the file keeps when sorted)."""
     if not path.exists():
         return {}
-    found: dict[str, bool] = {}
-    for pid, ok, _, _ in _scan(path):
-        found.setdefault(pid, ok)
-    return found
+    return {pid: ok for pid, ok, _, _ in _scan(path)}
 
 
 def sort_output(path: str | os.PathLike[str]) -> bool:
-    """Rewrite a batch output in pair-id order, one record per id (the first); True if rewritten.
+    """Rewrite a batch output in pair-id order, one record per id; True if rewritten.
+
+    A pair written twice (outputs joined, a re-run appended) keeps its last record, as
+    :func:`_existing`, ``summarize`` and the HTML site read it.
 
     Only an index of offsets is held in memory; the lines are copied through a temporary file
     that is renamed into place, so a reader never sees a half-sorted file.
     """
     path = Path(path)
     index = [(pid, offset, length) for pid, _, offset, length in _scan(path)]
-    ordered = sorted({pid: (pid, o, n) for pid, o, n in reversed(index)}.values())
+    ordered = sorted({pid: (pid, o, n) for pid, o, n in index}.values())  # the last per id
     if ordered == index:
         return False
     from .output import atomic_writer

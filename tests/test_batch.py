@@ -285,13 +285,21 @@ def test_output_may_not_be_an_input(tmp_path):
         run_batch([manifest], manifest, workers=1)
 
 
-def test_sort_output_keeps_the_first_record_of_each_id(tmp_path):
+def test_sort_output_keeps_the_last_record_of_each_id(tmp_path):
+    """A pair written twice (files joined, a re-run appended): the later record counts, in the
+    batch's resume and sort as in summarize and the site."""
+    from readout_diff.batch import _existing
+
     path = tmp_path / "r.jsonl"
     rec = lambda pid, n: json.dumps({"schema": "readout-diff/1", "pair": {"id": pid}, "n": n})
+    err = json.dumps({"schema": "readout-diff/1", "pair": {"id": "b"},
+                      "error": {"type": "InputError", "message": "x"}})
+    path.write_text("\n".join([err, rec("a", 2), rec("b", 3)]) + "\n", encoding="utf-8")
+    assert _existing(path) == {"b": True, "a": True}  # resume: b is done, by its later record
     path.write_text("\n".join([rec("b", 1), rec("a", 2), rec("b", 3)]) + "\n", encoding="utf-8")
     path.chmod(0o640)
     assert sort_output(path) is True
-    assert [(r["pair"]["id"], r["n"]) for r in _lines(path)] == [("a", 2), ("b", 1)]
+    assert [(r["pair"]["id"], r["n"]) for r in _lines(path)] == [("a", 2), ("b", 3)]
     assert path.stat().st_mode & 0o777 == 0o640  # the rewrite keeps the file's permissions
     assert sort_output(path) is False
 
