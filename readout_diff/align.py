@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .arrays import in_sorted, unique_sorted
+from .arrays import in_sorted, unique_counts, unique_inverse, unique_sorted
 from .errors import ParameterError
 from .model import Alignment, Analysis, Link
 
@@ -115,8 +115,6 @@ _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 def features_for(analysis: Analysis, parsed: "object | None" = None) -> SentenceFeatures:
     """Features of an analysed readout; ``parsed`` (its :class:`~readout_diff.nlp.Parsed`) saves
     re-tokenizing the text when the caller still has it."""
-    from spacy.attrs import IS_PUNCT, IS_SPACE, IS_STOP, NORM
-
     from .nlp import Parsed, get_pipeline, parsed_from_doc
 
     if parsed is None:
@@ -134,9 +132,9 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
     doc = parsed.doc
     n = len(parsed.sentences)
     if len(doc):
-        arr = doc.to_array([NORM, IS_STOP, IS_PUNCT, IS_SPACE])
-        norm = arr[:, 0].astype(np.uint64)
-        mask = (arr[:, 1] == 0) & (arr[:, 2] == 0) & (arr[:, 3] == 0) & (parsed.token_sent >= 0)
+        norm = parsed.column("NORM")
+        mask = ((parsed.column("IS_STOP") == 0) & (parsed.column("IS_PUNCT") == 0)
+                & (parsed.column("IS_SPACE") == 0) & (parsed.token_sent >= 0))
     else:
         norm = np.zeros(0, np.uint64)
         mask = np.zeros(0, bool)
@@ -144,14 +142,14 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
     hashes = norm[mask]
     # Counts per (sentence, hashed word), built in canonical CSR form directly (sorted,
     # duplicates summed), as COO → CSR → sum_duplicates made it.
-    cells, counts = np.unique(rows * _HASH_DIM + (hashes % np.uint64(_HASH_DIM)).astype(np.int64),
-                              return_counts=True)
+    cells, counts = unique_counts(rows * _HASH_DIM
+                                  + (hashes % np.uint64(_HASH_DIM)).astype(np.int64))
     index = _index_dtype(len(cells))  # scipy's own choice, made here so it need not check
     content = Counts(counts.astype(np.float64), (cells % _HASH_DIM).astype(index),
                      np.searchsorted(cells // _HASH_DIM, np.arange(n + 1)).astype(index),
                      (n, _HASH_DIM))
     # Content words per sentence: each distinct word looked up once, joined per sentence.
-    distinct, inverse = np.unique(hashes, return_inverse=True)
+    distinct, inverse = unique_inverse(hashes)
     strings_store = doc.vocab.strings
     words = np.array([strings_store[h] for h in distinct.tolist()] or [""], dtype=object)[inverse]
     bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
@@ -789,7 +787,7 @@ def _tfidf_arrays(fa: SentenceFeatures, fb: SentenceFeatures):
     """
     ca, cb = fa.content, fb.content  # canonical CSR: sorted column indices per row
     indptr = np.concatenate([ca.indptr[:-1], cb.indptr + ca.indptr[-1]]).astype(np.int64)
-    used, cols = np.unique(np.concatenate([ca.indices, cb.indices]), return_inverse=True)
+    used, cols = unique_inverse(np.concatenate([ca.indices, cb.indices]))
     n = fa.n + fb.n
     data = np.log(np.concatenate([ca.data, cb.data]).astype(np.float64))  # 1 + log(count)
     data += 1.0
@@ -820,6 +818,15 @@ def _row_sums_of_squares(data: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     if not len(lengths):
         return sums
     sq = data * data
+    width = int(lengths.max())
+    if len(lengths) * width <= _BLOCK_CELLS:
+        # One padded rows × longest-row array, summed along rows by ``cumsum`` (strictly left to
+        # right; the padding adds exact zeros after each row's own squares, which are >= 0):
+        # a NumPy call per column position below cost more than the sums on readouts' rows.
+        padded = np.zeros((len(lengths), width))
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        padded[rows, np.arange(len(sq)) - np.repeat(indptr[:-1], lengths)] = sq
+        return np.cumsum(padded, axis=1)[:, -1] if width else sums
     order = np.argsort(-lengths, kind="stable")
     neg_len = -lengths[order]
     starts = indptr[:-1][order]

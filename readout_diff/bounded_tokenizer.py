@@ -43,9 +43,26 @@ MAX_SYMBOL_RUN = 6
 _LONG_CHUNK = re.compile(r"(?<!\S)\S{%d,}" % (MAX_TOKEN_CHARS + 1))
 _SYMBOL_RUN = re.compile(r"(?<![^\w\s])[^\w\s]{%d,}" % MAX_SYMBOL_RUN)
 _SYMBOL = re.compile(r"[^\w\s]")
-# Any match of _SYMBOL_RUN or _LONG_CHUNK contains a match of this; one search without the
-# look-behinds rules out both in half the time (nearly every real readout needs no cutting).
+# Any match of _SYMBOL_RUN or _LONG_CHUNK contains a match of this (nearly every real readout
+# has none, and needs no cutting).
 _MAY_NEED_CUTTING = re.compile(r"[^\w\s]{%d}|\S{%d}" % (MAX_SYMBOL_RUN, MAX_TOKEN_CHARS + 1))
+_SHORT_SYMBOL_RUN = re.compile(r"[^\w\s]{%d}" % MAX_SYMBOL_RUN)
+
+
+def _may_need_cutting(text: str) -> bool:
+    """Whether ``_MAY_NEED_CUTTING`` matches in ``text``, chunk by white-space-free chunk.
+
+    Both its parts lie inside one chunk (``str.split`` and the pattern agree on white space),
+    and the regular expression is slow on whole texts (it restarts at every character): a
+    chunk needs a look only when it is long, or has a symbol (a chunk of word characters only
+    is ``isalnum``, underscores aside). About a third of the search's time on readouts.
+    """
+    for chunk in text.split():
+        if len(chunk) >= MAX_SYMBOL_RUN and (
+                len(chunk) > MAX_TOKEN_CHARS
+                or (not chunk.isalnum() and _SHORT_SYMBOL_RUN.search(chunk))):
+            return True
+    return False
 
 
 class BoundedTokenizer:
@@ -100,7 +117,7 @@ def _pieces(text: str) -> list[tuple[int, int, bool]] | None:
 
     ``direct`` pieces are symbol runs, one token per character; the others go to the tokenizer.
     """
-    if _MAY_NEED_CUTTING.search(text) is None:
+    if not _may_need_cutting(text):
         return None
     symbol_runs = [m.span() for m in _SYMBOL_RUN.finditer(text)]
     long_chunks = [m.span() for m in _LONG_CHUNK.finditer(text)]

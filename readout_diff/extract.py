@@ -34,6 +34,7 @@ behaviour above unchanged.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -161,15 +162,12 @@ def _cue_table(lang: str, nlp: object) -> _CueTable:
 
 
 def _arrays(parsed: Parsed, lang: str, nlp: object) -> _CueArrays:
-    from spacy.attrs import IS_STOP, IS_TITLE, LIKE_NUM, NORM
-
     doc = parsed.doc
     if not len(doc):
         empty = np.zeros(0, dtype=bool)
         return _CueArrays(empty, empty, empty, np.zeros(0, np.int64), empty, empty, empty, empty,
                           empty, empty, empty, empty, np.zeros(0, np.uint64))
-    arr = doc.to_array([NORM, LIKE_NUM, IS_TITLE, IS_STOP])
-    norm = arr[:, 0].astype(np.uint64)
+    norm = parsed.column("NORM")
     table = _cue_table(lang, nlp)
     flags = table.flags(norm)
     modality = lookup_sorted(norm, table.mod_keys, table.mod_vals)
@@ -180,8 +178,9 @@ def _arrays(parsed: Parsed, lang: str, nlp: object) -> _CueArrays:
         for s, _ in parsed.sent_tokens:
             if s < len(doc):
                 sent_first[s] = True
-        specific = (arr[:, 1] == 1) | ((arr[:, 2] == 1) & (arr[:, 3] == 0) & ~sent_first
-                                       & ~flags["generic"])
+        specific = (parsed.column("LIKE_NUM") == 1) | (
+            (parsed.column("IS_TITLE") == 1) & (parsed.column("IS_STOP") == 0) & ~sent_first
+            & ~flags["generic"])
     else:
         specific = _number_tokens(parsed)
     return _CueArrays(
@@ -237,6 +236,8 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     clause = np.cumsum(cue.brk) if len(cue.brk) else cue.brk.astype(np.int64)
     n_sent = len(parsed.sentences)
     matches = compiled(parsed)
+    ctx = _Context(parsed, cue, clause, cues)
+    sent_of = ctx.sent
 
     # (role, id, sentence) -> matches: every match lies in one sentence, and exclusions,
     # context and blocks count in the hit's sentence only (so long texts stay linear).
@@ -249,15 +250,14 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         elif m.role in (ACTOR, TITLE):
             actors.append(m)
         else:
-            spans[(m.role, m.id, int(parsed.token_sent[m.start]))].append(m)
+            spans[(m.role, m.id, sent_of[m.start])].append(m)
 
-    ctx = _Context(parsed, cue, clause, cues)
     kept: dict[tuple[int, str], list[Match]] = defaultdict(list)  # (sentence, id) -> hits
     mentions: list[list[Mention]] = [[] for _ in range(n_sent)]
     commitments: list[Commitment] = []
     for m in hits:
         entry = compiled.entries[m.id]
-        s = int(parsed.token_sent[m.start])
+        s = sent_of[m.start]
         if any(x.start <= m.start and m.end <= x.end for x in spans.get((EXCLUDE, m.id, s), ())):
             continue
         if m.role == CONTEXTUAL and not ctx.licensed(m, spans.get((CONTEXT, m.id, s), []),
@@ -297,16 +297,15 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     named: list[set[str]] = [set() for _ in range(n_sent)]
     for m in chosen:
         if m.role == ACTOR and compiled.actor_roles.get(m.id) in ("leader", "official"):
-            named[int(parsed.token_sent[m.start])].add(m.id)
+            named[sent_of[m.start]].add(m.id)
     commitments = _dedupe_commitments(commitments, speakers)
-    specifics = np.zeros(n_sent, dtype=np.int64)
-    inside = parsed.token_sent >= 0
-    if inside.any():
-        np.add.at(specifics, parsed.token_sent[inside], cue.specific[inside].astype(np.int64))
+    # Specific tokens per sentence (tokens between sentences count for none).
+    counted = parsed.token_sent[(parsed.token_sent >= 0) & cue.specific]
+    specifics = np.bincount(counted, minlength=n_sent).astype(np.int64)
     if not cues.case_names:  # no capital letters to spot names by: count the actors named
         for m in chosen:
-            if m.role == ACTOR and parsed.token_sent[m.start] >= 0:
-                specifics[parsed.token_sent[m.start]] += 1
+            if m.role == ACTOR and sent_of[m.start] >= 0:
+                specifics[sent_of[m.start]] += 1
     return Findings(
         mentions=tuple(tuple(sorted(ms, key=lambda x: (x.start, x.id))) for ms in mentions),
         speakers=tuple(speakers),
@@ -353,34 +352,38 @@ class _Context:
         self.clause = clause
         self.cues = cues
         n = len(parsed.doc)
+        # Per-token look-ups below run a few times per hit, on single positions: Python lists
+        # and sorted position lists (bisect) cost less there than NumPy's per-call overhead.
         # Where each token is, in the unit windows are measured in; pos[n] is the end.
         if cues.window_unit == "char":
-            self.pos = np.append(parsed.token_idx, len(parsed.text)).astype(np.int64)
+            self.pos = parsed.token_idx.tolist() + [len(parsed.text)]
         else:
-            self.pos = np.arange(n + 1, dtype=np.int64)
-        # Stretches that context and block phrases must share with their hit (the clause, or
-        # the comma-delimited part of it where the language says so).
-        breaks = cue.brk | cue.context_break if len(cue.brk) else cue.brk
-        self.segment = np.cumsum(breaks) if len(breaks) else np.zeros(0, np.int64)
+            self.pos = list(range(n + 1))
+        self.sent = parsed.token_sent.tolist()
+        self.clause_of = clause.tolist()
+        # Clause ids grow monotonically, so clause c is the one run [first[c], stop[c]).
+        ids = np.arange(int(clause[-1]) + 1 if n else 0)
+        self.clause_first = np.searchsorted(clause, ids, side="left").tolist()
+        self.clause_stop = np.searchsorted(clause, ids, side="right").tolist()
+        self.neg_at = np.flatnonzero(cue.neg).tolist()  # ascending
+        self.disc_at = np.flatnonzero(cue.disc).tolist()
+        self.limiter_at = frozenset(np.flatnonzero(cue.limiter).tolist())
+        self.reporting_at = frozenset(np.flatnonzero(cue.reporting).tolist())
 
     def gap(self, i: int, j: int) -> int:
         """Distance from position ``i`` to position ``j`` (tokens or characters)."""
-        return int(self.pos[j] - self.pos[i])
+        return self.pos[j] - self.pos[i]
 
     def _clause_range(self, m: Match) -> tuple[int, int]:
-        s = int(self.parsed.token_sent[m.start])
-        lo, hi = self.parsed.sent_tokens[s]
-        c = self.clause[m.start]
-        # Clause ids grow monotonically, so the clause is one contiguous run inside the sentence.
-        idx = np.arange(lo, hi)
-        same = idx[self.clause[lo:hi] == c]
-        start = int(same[0]) if len(same) else m.start
-        end = int(same[-1]) + 1 if len(same) else m.end
+        lo, hi = self.parsed.sent_tokens[self.sent[m.start]]
+        c = self.clause_of[m.start]
+        # The clause's run inside the sentence (it holds m.start, so it is not empty).
+        start, end = max(lo, self.clause_first[c]), min(hi, self.clause_stop[c])
         # A break token belongs to the clause it opens; keep the hit's own span in any case.
         return min(start, m.start), max(end, m.end)
 
     def licensed(self, m: Match, context: list[Match], block: list[Match], window: int) -> bool:
-        s = self.parsed.token_sent[m.start]
+        s = self.sent[m.start]
 
         def dist(x: Match) -> int:
             if _overlaps(x, m):
@@ -388,7 +391,7 @@ class _Context:
             return self.gap(m.end, x.start) if x.start >= m.end else self.gap(x.end, m.start)
 
         def near(x: Match) -> bool:
-            if self.parsed.token_sent[x.start] != s:
+            if self.sent[x.start] != s:
                 return False
             if not self.cues.context_breaks:
                 return True
@@ -416,13 +419,11 @@ class _Context:
 
     def negated(self, m: Match) -> bool:
         lo, hi = self._clause_range(m)
-        cue = self.cue
-        negs = [i for i in (lo + np.flatnonzero(cue.neg[lo:hi])).tolist()
-                if not (i + 1 < hi and cue.limiter[i + 1]) and not (m.start <= i < m.end)]
+        negs = [i for i in _between(self.neg_at, lo, hi)
+                if not (i + 1 < hi and i + 1 in self.limiter_at) and not (m.start <= i < m.end)]
         if not negs:
             return False
-        discs = [i for i in (lo + np.flatnonzero(cue.disc[lo:hi])).tolist()
-                 if not (m.start <= i < m.end)]
+        discs = [i for i in _between(self.disc_at, lo, hi) if not (m.start <= i < m.end)]
         w = self.cues.negation_window
         for n in negs:
             # The negation comes first and its predicate follows: "did not discuss", "nothing
@@ -434,7 +435,8 @@ class _Context:
                 if n < m.start:
                     return True  # "did not discuss X", "no mention of X", "neither X nor Y"
                 if (m.end <= n and self.gap(m.end, n) <= w and self.gap(n, d) <= w // 2
-                        and not any(x < m.start and not cue.reporting[x] for x in discs)):
+                        and not any(x < m.start and x not in self.reporting_at
+                                    for x in discs)):
                     return True  # "X was not discussed", "X did not come up"
         return False
 
@@ -486,6 +488,11 @@ class _Context:
             if cue.time_after[i]:
                 return "will", m.start
         return None
+
+
+def _between(positions: list[int], lo: int, hi: int) -> list[int]:
+    """The items of the ascending ``positions`` in [lo, hi)."""
+    return positions[bisect_left(positions, lo):bisect_left(positions, hi)]
 
 
 def _chosen_actors(actors: list[Match]) -> list[Match]:
@@ -548,6 +555,7 @@ def _narrates(doc, j: int, hi: int, later: list) -> bool:
     return False
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")  # between two paragraphs
 _EVENT_NORMS = ("meet", "hold", "attend", "join", "accompany")
 
 
@@ -625,7 +633,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
     for s in range(n_sent):
         lo, hi = parsed.sent_tokens[s]
         start_char = parsed.sentences[s][0]
-        same_par = s > 0 and not re.search(r"\n[ \t]*\n", parsed.text[prev_end:start_char])
+        same_par = s > 0 and not _BLANK_LINE.search(parsed.text, prev_end, start_char)
         prev_end = parsed.sentences[s][1]
         if not same_par:
             person = None

@@ -126,7 +126,7 @@ class CompiledCodebook:
         """All matches in the readout, sorted by position; matches across sentences dropped."""
         doc = parsed.doc
         strings = doc.vocab.strings
-        sent = parsed.token_sent
+        sent = parsed.token_sent.tolist()  # indexed per match: a list beats NumPy scalars
         found = self.phrases(doc) + self.titles(doc) + self._token_matches(parsed)
         keys = self._keys
         out = []
@@ -220,15 +220,11 @@ class _Anchors:
 
     def windows(self, parsed: Parsed) -> list[tuple[int, int]]:
         """Merged token ranges, each inside one sentence, holding every match of a pattern."""
-        import spacy.attrs
-
-        doc = parsed.doc
-        if not len(doc):
+        if not len(parsed.doc):
             return []
-        arr = doc.to_array([spacy.attrs.IDS[a] for a in self.attrs]).reshape(len(doc), -1)
         found: list[tuple[int, int]] = []
-        for col, attr in enumerate(self.attrs):
-            hashes = arr[:, col].astype(np.uint64)
+        for attr in self.attrs:
+            hashes = parsed.column(attr)
             for pos in np.flatnonzero(in_sorted(hashes, self.values[attr])).tolist():
                 s = int(parsed.token_sent[pos])
                 if s < 0:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
@@ -92,10 +92,36 @@ class Parsed:
     token_idx: np.ndarray
     token_sent: np.ndarray
     sent_tokens: tuple[tuple[int, int], ...]  # token range [start, end) of each sentence
+    _columns: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False,
+                                            compare=False)
 
     def token_end(self, i: int) -> int:
         """Character offset just after token ``i``."""
         return int(self.token_idx[i]) + len(self.doc[i].text)
+
+    def column(self, name: str) -> np.ndarray:
+        """Token attribute ``name`` (a spaCy attribute name: ``"NORM"``, ``"IS_STOP"``, ...) of
+        every token, as a read-only ``uint64`` array.
+
+        The extractors, the signals and the aligner each read a few attributes of the same
+        tokens; one ``Doc.to_array`` call fetches all of :data:`_COLUMNS` the first time any is
+        asked for (each call costs tens of microseconds, whatever the attributes), and they are
+        kept here: the document does not change once parsed.
+        """
+        if name not in self._columns:
+            names = _COLUMNS if name in _COLUMNS else (name,)
+            n = len(self.doc)
+            arr = (self.doc.to_array(list(names)).reshape(n, len(names)) if n
+                   else np.zeros((0, len(names)), np.uint64))
+            for k, key in enumerate(names):
+                col = np.ascontiguousarray(arr[:, k], dtype=np.uint64)
+                col.flags.writeable = False  # shared by every reader of this parse
+                self._columns[key] = col
+        return self._columns[name]
+
+
+#: The token attributes :meth:`Parsed.column` fetches together.
+_COLUMNS = ("NORM", "LOWER", "IS_STOP", "IS_PUNCT", "IS_SPACE", "IS_TITLE", "LIKE_NUM", "LENGTH")
 
 
 def parse(text: str, lang: str = "en") -> Parsed:

@@ -116,11 +116,19 @@ def _units(doc: "Doc", parsed: Parsed | None, chars: bool, drop: frozenset[str],
     if not len(doc):
         empty = np.zeros(0, np.int64)
         return _Units(np.zeros(0, np.uint64), empty, empty, empty)
-    arr = doc.to_array([NORM, IS_PUNCT, IS_SPACE, LENGTH, IDX]).astype(np.int64)
-    norms = doc.to_array([NORM]).astype(np.uint64).reshape(-1)
-    idx = parsed.token_idx if parsed is not None else arr[:, 4]
-    sent = parsed.token_sent if parsed is not None else np.zeros(len(doc), np.int64)
-    keep = (arr[:, 1] == 0) & (arr[:, 2] == 0)
+    if parsed is not None and parsed.doc is doc:  # the readout: its parse has the attributes
+        norms = parsed.column("NORM")
+        length = parsed.column("LENGTH").astype(np.int64)
+        keep = (parsed.column("IS_PUNCT") == 0) & (parsed.column("IS_SPACE") == 0)
+    else:
+        arr = doc.to_array([NORM, IS_PUNCT, IS_SPACE, LENGTH]).reshape(len(doc), 4)
+        norms = arr[:, 0].copy()
+        length = arr[:, 3].astype(np.int64)
+        keep = (arr[:, 1] == 0) & (arr[:, 2] == 0)
+    if parsed is not None:
+        idx, sent = parsed.token_idx, parsed.token_sent
+    else:
+        idx, sent = doc.to_array([IDX]).astype(np.int64).reshape(-1), np.zeros(len(doc), np.int64)
     strings = doc.vocab.strings
     known = {} if known is None else known
     distinct = unique_sorted(norms[keep]).tolist()
@@ -138,14 +146,14 @@ def _units(doc: "Doc", parsed: Parsed | None, chars: bool, drop: frozenset[str],
         unit_of = np.array([known[h] for h in good_norms], dtype=np.uint64)
         sel = np.flatnonzero(keep & in_sorted(norms, sorted_norms))
         return _Units(unit_of[np.searchsorted(sorted_norms, norms[sel])],
-                      idx[sel].astype(np.int64), (idx[sel] + arr[sel, 3]).astype(np.int64),
+                      idx[sel].astype(np.int64), (idx[sel] + length[sel]).astype(np.int64),
                       sent[sel].astype(np.int64))
     words: list[int] = []
     start: list[int] = []
     end: list[int] = []
     sents: list[int] = []
     for i in np.flatnonzero(keep).tolist():
-        at, n, s = int(idx[i]), int(arr[i, 3]), int(sent[i])
+        at, n, s = int(idx[i]), int(length[i]), int(sent[i])
         for k, ch in enumerate(known[int(norms[i])] or ""):  # type: ignore[arg-type]
             if ch.isalnum():
                 words.append(strings.add(ch))
@@ -209,7 +217,8 @@ class _PhraseIndex:
                     window = (key,) if length == 1 else tuple(units[i:i + length].tolist())
                     for seq in table[key]:
                         if seq == window:  # (one unit: its hash is the key itself)
-                            out.extend((k, i, i + length) for k in self._keys[seq])
+                            for k in self._keys[seq]:
+                                out.append((k, i, i + length))
         return out
 
 
@@ -292,10 +301,11 @@ class SignalMatcher:
         if not len(units.hashes):
             return units, []
         keys = self._keys
+        sent_of = units.sent.tolist()  # indexed per hit: a list is cheaper than NumPy scalars
         out = []
         for match_key, s, e in self.matcher(units.hashes):
-            sent = int(units.sent[s])
-            if sent < 0 or units.sent[e - 1] != sent:
+            sent = sent_of[s]
+            if sent < 0 or sent_of[e - 1] != sent:
                 continue
             role_key = keys.get(match_key)
             if role_key is None:
@@ -507,14 +517,14 @@ def voice_share(analysis: "Analysis", *, codebook: Codebook | None = None) -> Vo
     """Words of the readout credited to each side: speakers mapped to their codebook ``side``."""
     codebook = codebook or Codebook.default()
     side = {a.name: a.side or "unknown" for a in codebook.actors}
-    words: dict[str, int] = defaultdict(int)
-    total = 0
+    texts: dict[str | None, list[str]] = {}  # side (None: no speaker) -> its sentences
     for s in analysis.sentences:
-        n = count_words(s.text, analysis.lang)
-        total += n
-        if s.speaker is not None:
-            words[side.get(s.speaker, "unknown")] += n
-    return VoiceShare(dict(words), total)
+        texts.setdefault(None if s.speaker is None else side.get(s.speaker, "unknown"),
+                         []).append(s.text)
+    # No word spans a line break, so a side's sentences joined by one are counted at once:
+    # the sum of their counts, in one regex call instead of one per sentence.
+    counts = {k: count_words("\n".join(v), analysis.lang) for k, v in texts.items()}
+    return VoiceShare({k: n for k, n in counts.items() if k is not None}, sum(counts.values()))
 
 
 # -- comparison --------------------------------------------------------------------------------
