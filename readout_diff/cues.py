@@ -46,6 +46,11 @@ class Cues:
     generic_titles: frozenset[str] = field(default_factory=frozenset)
     #: Max distance, in tokens, between a negation and its discussion predicate.
     negation_window: int = 10
+    #: Negations that are determiners of a noun ("*no* discussion of X"): their discussion
+    #: predicate must be that noun, at most ``determiner_reach`` tokens on ("*no* further
+    #: discussion"), so "X is *no* justification for raising Y" denies no discussion.
+    negation_determiners: frozenset[str] = frozenset()
+    determiner_reach: int = 2
     #: Max distance, in tokens, between a future cue and the hit it licenses.
     future_window: int = 10
     #: How the windows are measured: ``"token"`` (words) or ``"char"`` (characters, for languages
@@ -77,6 +82,9 @@ class Cues:
     occasion_after: frozenset[str] = frozenset()
     #: Max distance between an occasion word and the hit.
     occasion_window: int = 2
+    #: Prepositions that make a denied future entry's hit the place of the denial, not what was
+    #: denied: "Taiwan never came up *in* the economic talks" denies no talks.
+    occasion_prepositions: frozenset[str] = frozenset()
 
 
 def _words(s: str) -> frozenset[str]:
@@ -100,6 +108,8 @@ CUES: dict[str, Cues] = {
     "en": Cues(
         negation=_words("not no never nothing neither nor none without nobody avoid decline "
                         "refuse fail absent omit lack"),
+        negation_determiners=_words("no"),
+        occasion_prepositions=_words("in at during throughout"),
         discussion=_words("discuss discussion raise mention address touch talk come bring agenda "
                           "cover feature broach tackle say comment focus topic subject table "
                           "include figure arise up reference refer"),

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 import numpy as np
@@ -47,6 +47,7 @@ from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT,
                        CompiledCodebook, Match)
 from .model import Commitment, Mention
 from .nlp import Parsed
+from .people import unlisted_people
 
 __all__ = ["Findings", "extract"]
 
@@ -73,6 +74,7 @@ class _CueArrays:
     time_after: np.ndarray
     reporting: np.ndarray
     pronoun: np.ndarray
+    neg_determiner: np.ndarray  # "no": a negation that goes with the noun right after it
     limiter: np.ndarray  # "only", "just": "not only" is not a negation
     specific: np.ndarray
     context_break: np.ndarray  # bounds context/block look-ups (Chinese "，")
@@ -84,7 +86,7 @@ class _CueArrays:
 
 
 _FLAG_CATEGORIES = ("neg", "disc", "brk", "time", "rep", "pron", "limiter", "generic", "ctxbrk",
-                    "occ_b", "occ_a")
+                    "occ_b", "occ_a", "negdet")
 _FLAG_SHIFTS = np.arange(len(_FLAG_CATEGORIES), dtype=np.int64)
 # Categories whose multi-token cues mark only their first token (a clause break, a pronoun or a
 # word right after a hit is one position); the others mark every token they cover.
@@ -119,7 +121,7 @@ def _cue_table(lang: str, nlp: object) -> _CueTable:
              "time": cues.time_after, "rep": cues.reporting, "pron": cues.pronouns,
              "limiter": cues.limiters, "generic": cues.generic_titles,
              "ctxbrk": cues.context_breaks, "occ_b": cues.occasion_before,
-             "occ_a": cues.occasion_after}
+             "occ_a": cues.occasion_after, "negdet": cues.negation_determiners}
     matcher = PhraseMatcher(nlp.vocab, attr="NORM")  # type: ignore[attr-defined]
     single: dict[str, set[int]] = {k: set() for k in words}
     mods: dict[int, int] = {}
@@ -165,8 +167,10 @@ def _arrays(parsed: Parsed, lang: str, nlp: object) -> _CueArrays:
     doc = parsed.doc
     if not len(doc):
         empty = np.zeros(0, dtype=bool)
-        return _CueArrays(empty, empty, empty, np.zeros(0, np.int64), empty, empty, empty, empty,
-                          empty, empty, empty, empty, np.zeros(0, np.uint64))
+        flags = {f.name: empty for f in fields(_CueArrays) if f.name not in ("according",
+                                                                              "reporting_window")}
+        return _CueArrays(**{**flags, "modality": np.zeros(0, np.int64),
+                             "norm": np.zeros(0, np.uint64)})
     norm = parsed.column("NORM")
     table = _cue_table(lang, nlp)
     flags = table.flags(norm)
@@ -186,7 +190,7 @@ def _arrays(parsed: Parsed, lang: str, nlp: object) -> _CueArrays:
     return _CueArrays(
         neg=flags["neg"], disc=flags["disc"], brk=flags["brk"], modality=modality,
         time_after=flags["time"], reporting=flags["rep"], pronoun=flags["pron"],
-        limiter=flags["limiter"], specific=specific, context_break=flags["ctxbrk"],
+        neg_determiner=flags["negdet"], limiter=flags["limiter"], specific=specific, context_break=flags["ctxbrk"],
         occasion_before=flags["occ_b"], occasion_after=flags["occ_a"], norm=norm,
         according=tuple(int(doc.vocab.strings.add(w)) for w in CUES[lang].according),
         reporting_window=CUES[lang].reporting_window,
@@ -268,6 +272,8 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
             continue  # one mention per stretch of text, whichever phrase matched it
         negated = entry.kind == "topic" and ctx.negated(m)
         modality, cue_start = None, m.start
+        if entry.future and negated and m.role != FORWARD and ctx.denied_at(m):
+            continue  # "Taiwan never came up *in the talks*": the talks are the occasion
         if entry.future and not negated:
             # A denied meeting needs no cue ("no discussion of an in-person visit"); an
             # asserted one does, or it is the occasion of the present one.
@@ -293,7 +299,17 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     chosen = _chosen_actors(actors)
     if cues.case_names:
         chosen = [m for m in chosen if not _inside_other_name(parsed.doc, m)]
-    speakers = _speakers(parsed, cue, chosen, compiled)
+    extra_roles: dict[str, str] = {}
+    if cues.case_names:  # names are spotted by their capitals
+        people = frozenset(x for x, role in compiled.actor_roles.items()
+                           if role in ("leader", "official"))
+        unlisted = unlisted_people(parsed.doc, cue.reporting.tolist(), chosen, people=people,
+                                   reporting_window=cues.reporting_window)
+        extra_roles = {m.id: "official" for m in unlisted}
+        chosen_for_speakers = sorted(chosen + unlisted, key=lambda m: m.start)
+    else:
+        chosen_for_speakers = chosen
+    speakers = _speakers(parsed, cue, chosen_for_speakers, compiled, extra_roles)
     named: list[set[str]] = [set() for _ in range(n_sent)]
     for m in chosen:
         if m.role == ACTOR and compiled.actor_roles.get(m.id) in ("leader", "official"):
@@ -369,6 +385,9 @@ class _Context:
         self.disc_at = np.flatnonzero(cue.disc).tolist()
         self.limiter_at = frozenset(np.flatnonzero(cue.limiter).tolist())
         self.reporting_at = frozenset(np.flatnonzero(cue.reporting).tolist())
+        self.determiner_at = frozenset(np.flatnonzero(cue.neg_determiner).tolist())
+        strings = parsed.doc.vocab.strings
+        self.occasion_prepositions = frozenset(strings.add(w) for w in cues.occasion_prepositions)
 
     def gap(self, i: int, j: int) -> int:
         """Distance from position ``i`` to position ``j`` (tokens or characters)."""
@@ -406,16 +425,23 @@ class _Context:
         if dc is None or dc > window:
             return False
         # A block phrase before the hit with no context between them is the subject ("*Secretary*
-        # Blinken will travel to China ... the leaders' discussions"): it wins.
+        # Blinken will travel to China ... the leaders' discussions"): it wins. A pronoun between
+        # them does not count as context: it refers back to that subject ("*Secretary* Yellen
+        # said *she* hopes to travel to China" is the secretary's trip).
         before_b = [x for x in blk if x.end <= m.start]
         if before_b:
             nearest_b = max(x.end for x in before_b)
-            if not any(nearest_b <= x.start and x.end <= m.start for x in ctx):
-                near_ctx_before = [x for x in ctx if x.end <= m.start]
+            named = [x for x in ctx if not self._pronoun(x)]
+            if not any(nearest_b <= x.start and x.end <= m.start for x in named):
+                near_ctx_before = [x for x in named if x.end <= m.start]
                 if not near_ctx_before or max(x.end for x in near_ctx_before) < nearest_b:
                     return False
         db = min((dist(x) for x in blk), default=None)
         return db is None or dc < db
+
+    def _pronoun(self, x: Match) -> bool:
+        """Whether a context match is a lone personal pronoun ("he", "she")."""
+        return x.end - x.start == 1 and bool(self.cue.pronoun[x.start])
 
     def negated(self, m: Match) -> bool:
         lo, hi = self._clause_range(m)
@@ -429,8 +455,11 @@ class _Context:
             # The negation comes first and its predicate follows: "did not discuss", "nothing
             # was said", "no mention of", "was not on the agenda". ("Xi *said* the US does
             # *not* seek ..." has the predicate before the negation and is not a denial.)
+            # A determiner negates its own noun: "no (further) discussion of X" denies talk of X,
+            # "X is no justification for raising tariffs" does not.
+            reach = self.cues.determiner_reach if n in self.determiner_at else w
             for d in discs:
-                if not (n < d and self.gap(n, d) <= w):
+                if not (n < d and self.gap(n, d) <= reach):
                     continue
                 if n < m.start:
                     return True  # "did not discuss X", "no mention of X", "neither X nor Y"
@@ -438,6 +467,20 @@ class _Context:
                         and not any(x < m.start and x not in self.reporting_at
                                     for x in discs)):
                     return True  # "X was not discussed", "X did not come up"
+        return False
+
+    def denied_at(self, m: Match) -> bool:
+        """Whether a preposition of place or time just before the hit makes it where something
+        else was denied ("never came up *in the* talks"), or an occasion word its occasion."""
+        lo, hi = self._clause_range(m)
+        if self._occasion(m, lo, hi):
+            return True
+        norm = self.cue.norm
+        for i in range(m.start - 1, lo - 1, -1):
+            if self.gap(i, m.start) > self.cues.occasion_window + 1:
+                break
+            if norm[i] in self.occasion_prepositions:
+                return True
         return False
 
     def _occasion(self, m: Match, lo: int, hi: int) -> bool:
@@ -560,7 +603,8 @@ _EVENT_NORMS = ("meet", "hold", "attend", "join", "accompany")
 
 
 def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
-              compiled: CompiledCodebook) -> list[str | None]:
+              compiled: CompiledCodebook,
+              extra_roles: dict[str, str] | None = None) -> list[str | None]:
     """Who each sentence is credited to, by these rules in order:
 
     1. an actor or pronoun directly followed by a reporting verb ("Xi *stressed*", "..., *he
@@ -574,6 +618,8 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
 
     "The President" resolves to the first holder of that title named in the readout; "he" and
     "she" to the last person speaking; "they" to the last group speaking, else both sides.
+    ``extra_roles`` gives the roles of actors the codebook does not list
+    (:func:`readout_diff.people.unlisted_people`).
     """
     n_sent = len(parsed.sentences)
     first_seen: dict[str, int] = {}
@@ -584,7 +630,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
     for m in chosen:
         by_sent[int(parsed.token_sent[m.start])].append(m)
     doc = parsed.doc
-    roles = compiled.actor_roles
+    roles = {**compiled.actor_roles, **extra_roles} if extra_roles else compiled.actor_roles
     sides = compiled.actor_sides
     # Per-token tests as arrays, once per readout (the loop below visits candidates only).
     norm = cue.norm

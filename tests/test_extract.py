@@ -127,3 +127,46 @@ def test_a_surname_inside_someone_elses_name_is_not_the_actor():
                 "The talks covered the South China Sea. Biden said trade matters.")
     assert [s.speaker for s in a.sentences] == [None, None, "Joe Biden"]
     assert a.sentences[0].actors == () and a.sentences[2].actors == ("Joe Biden",)
+
+
+@pytest.mark.parametrize("text, topics, negated", [
+    # "no" negates its own noun: no denial of fentanyl or of tariffs here
+    ("He said the fentanyl issue is no justification for raising tariffs.",
+     {"fentanyl", "trade"}, set()),
+    ("There was no further discussion of tariffs.", set(), {"trade"}),
+    # the talks are where Taiwan did not come up, not talks that were denied
+    ("Taiwan never came up in the economic talks.", set(), {"taiwan"}),
+    ("They did not discuss further talks.", set(), {"continued_talks"}),
+])
+def test_what_a_negation_denies(text, topics, negated):
+    a = analyze(text)
+    assert set(a.topics) >= topics
+    assert set(a.negated_topics) == negated
+
+
+@pytest.mark.parametrize("text, visit", [
+    ("Secretary Yellen said she hopes to travel to China in the coming months.", False),
+    ("President Biden said he hopes to visit China next year.", True),
+    ("Secretary Blinken said President Xi hopes to visit the United States.", True),
+])
+def test_a_pronoun_refers_back_to_the_official_who_travels(text, visit):
+    assert ("state_visit" in analyze(text).topics) is visit
+
+
+def test_statements_of_people_the_codebook_does_not_list():
+    a = analyze(
+        "Vice Foreign Minister Xie Feng held talks with Deputy Secretary of State Wendy Sherman "
+        "in Tianjin.\n\n"
+        "Xie Feng said that relations face grave difficulties. He called on the US side to "
+        "change course.\n\n"
+        "Wendy Sherman said that the United States welcomes competition. She stressed the need "
+        "for guardrails.\n\n"
+        "The White House Gender Policy Council said nothing. New York State officials agreed.")
+    assert [s.speaker for s in a.sentences] == [
+        None, "Xie Feng", "Xie Feng", "Wendy Sherman", "Wendy Sherman", None, None]
+
+
+def test_a_bare_surname_is_the_person_named_in_full():
+    a = analyze("Li Chenggang, Vice Minister of Commerce, briefed reporters. "
+                "Li said the US side had raised concerns about export controls.")
+    assert [s.speaker for s in a.sentences] == ["Li Chenggang", "Li Chenggang"]
