@@ -47,7 +47,7 @@ from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT,
                        CompiledCodebook, Match)
 from .model import Commitment, Mention
 from .nlp import Parsed
-from .people import unlisted_people
+from .people import TITLE_WORDS, unlisted_people
 
 __all__ = ["Findings", "extract"]
 
@@ -306,7 +306,13 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         unlisted = unlisted_people(parsed.doc, cue.reporting.tolist(), chosen, people=people,
                                    reporting_window=cues.reporting_window)
         extra_roles = {m.id: "official" for m in unlisted}
-        chosen_for_speakers = sorted(chosen + unlisted, key=lambda m: m.start)
+        # A title that names an unlisted person ("the Deputy Secretary") replaces a codebook
+        # title inside it ("Secretary"), and a codebook title right before an unlisted name
+        # is that person's ("Deputy *Secretary* Sherman").
+        kept_titles = [m for m in chosen if m.role != TITLE
+                       or not any(_overlaps(m, u) or 0 <= u.start - m.end <= _TITLE_GAP
+                                  for u in unlisted)]
+        chosen_for_speakers = sorted(kept_titles + unlisted, key=lambda m: m.start)
     else:
         chosen_for_speakers = chosen
     speakers = _speakers(parsed, cue, chosen_for_speakers, compiled, extra_roles)
@@ -574,7 +580,7 @@ _EVENT_VERBS = frozenset("meet hold have speak talk call host welcome receive vi
 _SIDE_NAMES = {"cn": "Chinese side", "us": "US side"}
 _PROPOSED = _MODALITIES.index("proposed") + 1
 _AND = frozenset({"and", ",", "，", "、", "和", "与", "同"})
-_NARRATION_VERBS = _EVENT_VERBS | {"attend"}
+_NARRATION_VERBS = _EVENT_VERBS | {"attend", "travel"}
 
 
 def _narrates(doc, j: int, hi: int, later: list) -> bool:
@@ -582,20 +588,44 @@ def _narrates(doc, j: int, hi: int, later: list) -> bool:
     "attended the meeting", "was joined by X"?"""
     if j >= hi:
         return False
-    if doc[j].norm_ == "be" and j + 1 < hi:
-        j += 1  # "was joined by", "was accompanied by"
+    if doc[j].norm_ in ("be", "'s") and j + 1 < hi:
+        j += 1  # "was joined by", "was accompanied by"; "Blinken's Meeting with" (a headline)
     verb = doc[j].norm_
     if verb not in _NARRATION_VERBS:
         return False
-    if verb in ("attend", "join", "accompany"):
-        return True
+    if verb in ("attend", "join", "accompany", "travel"):
+        return True  # "X traveled to Tianjin for talks": the trip is the meeting
     starts = [c[0] for c in later]
-    for i in range(j + 1, min(hi, j + 7)):
+    for i in range(j + 1, min(hi, j + _WITH_AFTER)):
         if i in starts and i <= j + 2:
             return True  # a direct object that is an actor
-        if doc[i].norm_ == "with" and any(i < x <= i + 3 for x in starts):
-            return True
+        if doc[i].norm_ == "with" and any(i < x <= i + _WITH_REACH for x in starts):
+            return True  # "met with [US Secretary of State] Antony Blinken"
     return False
+
+
+# "spoke today for more than two hours *with*": how far after the verb "with" may come, and how
+# far after "with" the actor ("with Director of the Office of the Central Foreign Affairs
+# Commission and Foreign Minister Wang Yi": titles come first).
+_WITH_AFTER = 11
+_WITH_REACH = 16
+_TITLE_GAP = 3  # tokens between a title and the name it belongs to ("Secretary of State X")
+_APPOSITION_WORDS = TITLE_WORDS | frozenset("of the and for & 's".split())
+
+
+def _past_apposition(doc, j: int, hi: int) -> int:
+    """Where the verb is when a title in commas follows the subject: "Wang Yi*, Member of the
+    Political Bureau ... Commission,* held talks": the token after the closing comma (or ``j``
+    when there is no such apposition)."""
+    if j >= hi or doc[j].text not in (",", "，"):
+        return j
+    for i in range(j + 1, hi):
+        tok = doc[i]
+        if tok.text in (",", "，"):
+            return i + 1 if i > j + 1 else j
+        if not (tok.is_title or tok.is_upper or tok.lower_ in _APPOSITION_WORDS):
+            return j
+    return j
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # between two paragraphs
@@ -713,7 +743,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
                 while (last + 1 < len(cands) and cands[last + 1][0] == cands[last][1] + 1
                        and doc[cands[last][1]].norm_ in _AND):
                     last += 1
-                j = next_content(cands[last][1], hi)
+                j = next_content(_past_apposition(doc, cands[last][1], hi), hi)
                 if _narrates(doc, j, hi, cands[last + 1:]):
                     narration = True  # "Biden spoke with Xi", "Xi welcomed Biden to ..."
                 else:

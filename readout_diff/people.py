@@ -14,7 +14,9 @@ names:
   said", "People's *Liberation Army*" are no one);
 - a **surname** alone ("*Li* said", "Deputy Secretary *Sherman* set out") is that person when
   the readout gives one full name with it as its first or last word (theirs or a codebook
-  actor's).
+  actor's);
+- a **title** alone ("The *Deputy Secretary* said") is the one person it was written before
+  ("Deputy Secretary of State Wendy Sherman"), when it has two words or more.
 
 Each becomes an actor match whose id is the full name as written, an ``official`` to the
 speaker rules (:func:`readout_diff.extract._speakers`). Names overlapping a codebook actor or
@@ -27,10 +29,10 @@ from typing import Iterable
 
 from .matching import ACTOR, Match
 
-__all__ = ["unlisted_people"]
+__all__ = ["TITLE_WORDS", "unlisted_people"]
 
-# Capitalised words of titles and offices, never part of a person's name.
-_TITLE_WORDS = frozenset("""
+#: Words of titles and offices, never part of a person's name.
+TITLE_WORDS = frozenset("""
 president vice premier secretary deputy assistant under minister ministry director general
 ambassador envoy special representative adviser advisor counselor councilor chairman chair
 chief senior spokesperson spokesman spokeswoman commander admiral colonel lieutenant major
@@ -41,7 +43,9 @@ administration government agency joint staff chiefs military economic finance fi
 science technology education health justice energy agriculture public international
 presidential people's republic party communist cpc ccp
 army navy force forces guard corps liberation academy university institute times news daily
-post journal association
+post journal association member officer coordinator services development housing labor
+transportation interior veterans environmental protection management budget intelligence
+resources relations engagement policy strategy operations implementation infrastructure
 mr mrs ms dr amb gen adm sen rep doctor professor
 """.split())
 # The words a title ends in: a name right after one of them is a person.
@@ -49,7 +53,7 @@ _PERSON_TITLES = frozenset("""
 president premier secretary minister director general ambassador envoy representative adviser
 advisor counselor councilor chairman chair chief spokesperson spokesman spokeswoman commander
 admiral colonel governor mayor senator speaker mr mrs ms dr amb gen adm sen rep doctor
-professor
+professor officer coordinator
 """.split())
 _CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february "
                       "march april may june july august september october november december".split())
@@ -83,18 +87,28 @@ def unlisted_people(doc, reporting: Iterable[bool], taken: list[Match], *,
         return (j < n and j - end <= reporting_window and reporting[j]
                 and doc[j].text[:1].islower())
 
-    def after_title(start: int) -> bool:
-        """A title of office right before, in the same sentence: "Vice Minister of Commerce
-        *Li Chenggang*" (not across a comma: "Director, Monroe County" names no one)."""
-        i = start - 1
+    def title_before(start: int) -> tuple[int, int] | None:
+        """The title of office right before, in the same sentence, as a token span from its
+        first word to its last title noun: "*Deputy Secretary* of State Wendy Sherman",
+        "*Vice Minister* of Commerce Li Chenggang" (not across a comma: "Director, Monroe
+        County" names no one); None when there is none."""
+        i, last = start - 1, None
         while i >= 0 and start - i <= _TITLE_LOOKBACK and not doc[i + 1].is_sent_start:
             word = doc[i].lower_.rstrip(".")
-            if word in _PERSON_TITLES and doc[i].text[:1].isupper():
-                return True
-            if not (word in _TITLE_WORDS or word in _CONNECTORS or doc[i].is_title):
-                return False
+            if not (word in TITLE_WORDS or word in _CONNECTORS or doc[i].is_title):
+                break
+            if last is None and word in _PERSON_TITLES and doc[i].text[:1].isupper():
+                last = i
             i -= 1
-        return False
+        if last is None:
+            return None
+        first = i + 1
+        while first < last and doc[first].lower_ in _CONNECTORS:
+            first += 1  # "the Vice Minister": the title starts at "Vice"
+        return first, last + 1
+
+    def after_title(start: int) -> bool:
+        return title_before(start) is not None
 
     def title_after(end: int) -> bool:
         """A comma and then a title of office: "Li Chenggang, *Vice Minister* of Commerce"."""
@@ -104,7 +118,7 @@ def unlisted_people(doc, reporting: Iterable[bool], taken: list[Match], *,
             word = doc[i].lower_.rstrip(".")
             if word in _PERSON_TITLES and doc[i].text[:1].isupper():
                 return True
-            if not (word in _TITLE_WORDS or word in _CONNECTORS or doc[i].is_title):
+            if not (word in TITLE_WORDS or word in _CONNECTORS or doc[i].is_title):
                 return False
         return False
 
@@ -128,17 +142,22 @@ def unlisted_people(doc, reporting: Iterable[bool], taken: list[Match], *,
             full.setdefault(parts[-1], m.id)
     found: list[Match] = []
     singles: list[tuple[int, int]] = []
+    titles: dict[tuple[str, ...], set[str]] = {}  # a title written before a name -> the names
     for start, end in runs:
         if end - start == 1:
             singles.append((start, end))
             continue
         if not 2 <= end - start <= 3:
             continue
-        titled = after_title(start)
+        span = title_before(start)
+        if span is not None and span[0] >= 2 and doc[span[0] - 1].text == "," \
+                and name_tok[span[0] - 2]:
+            continue  # "Serina Floyd, *Chief Medical Officer*, ...": a title after a name
+        titled = span is not None
         if start > 0 and (doc[start - 1].lower_ == "the" or (doc[start - 1].is_title
                                                            and not titled)):
             continue  # "the White House said", "People's Liberation Army": an institution
-        if end < n and doc[end].is_title and doc[end].lower_ in _TITLE_WORDS:
+        if end < n and doc[end].is_title and doc[end].lower_ in TITLE_WORDS:
             continue  # "White House *Gender Policy* Council": inside an institution's name
         after_comma = start > 0 and doc[start - 1].text == ","
         if not (titled or reported(end) or (title_after(end) and not after_comma)):
@@ -146,18 +165,48 @@ def unlisted_people(doc, reporting: Iterable[bool], taken: list[Match], *,
         if titled and end - start == 3 and doc[start - 1].lower_ in ("of", "for"):
             start += 1  # "Secretary of Transportation Pete Buttigieg": the office's last word
         name = " ".join(doc[k].text for k in range(start, end))
-        found.append(Match(ACTOR, "actor", name, start, end))
+        # The match covers the title too, as a codebook name "Secretary Blinken" does.
+        found.append(Match(ACTOR, "actor", name, span[0] if span else start, end))
         for part in (doc[start].text, doc[end - 1].text):
             full.setdefault(part, name)
+        if span is not None and span[1] - span[0] >= 2:
+            titles.setdefault(tuple(doc[k].lower_ for k in range(*span)), set()).add(name)
     for start, end in singles:
         name = full.get(doc[start].text)
-        if name is not None and (reported(end) or after_title(start)):
-            found.append(Match(ACTOR, "actor", name, start, end))
+        span = title_before(start)
+        if name is not None and (span is not None or reported(end)):
+            found.append(Match(ACTOR, "actor", name, span[0] if span else start, end))
+    found += _title_references(doc, titles, taken + found)
     return sorted(found, key=lambda m: m.start)
+
+
+def _title_references(doc, titles: dict[tuple[str, ...], set[str]],
+                      taken: list[Match]) -> list[Match]:
+    """"The *Deputy Secretary* said": a title of two words or more, not followed by a name,
+    is the one person it was written before. Codebook *titles* it overlaps give way (the
+    caller drops them); actors (the codebook's, and names with their titles) do not."""
+    n = len(doc)
+    actor = [False] * n
+    for m in taken:
+        if m.role == ACTOR:
+            for i in range(m.start, min(m.end, n)):
+                actor[i] = True
+    name_tok = [not actor[i] and _name_word(doc[i]) for i in range(n)]
+    out: list[Match] = []
+    for key, names in titles.items():
+        if len(names) != 1:
+            continue  # two people under one title: which is meant is not known
+        (name,) = names
+        k = len(key)
+        for i in range(n - k + 1):
+            if (doc[i].is_title and tuple(doc[x].lower_ for x in range(i, i + k)) == key
+                    and not any(actor[i:i + k]) and not (i + k < n and name_tok[i + k])):
+                out.append(Match(ACTOR, "actor", name, i, i + k))
+    return out
 
 
 def _name_word(token) -> bool:
     """A capitalised word that can be part of a person's name."""
     text = token.text
     return (token.is_alpha and token.is_title and len(text) > 1 and not token.is_stop
-            and text.lower() not in _TITLE_WORDS and text.lower() not in _CALENDAR)
+            and text.lower() not in TITLE_WORDS and text.lower() not in _CALENDAR)

@@ -170,3 +170,23 @@ def test_a_bare_surname_is_the_person_named_in_full():
     a = analyze("Li Chenggang, Vice Minister of Commerce, briefed reporters. "
                 "Li said the US side had raised concerns about export controls.")
     assert [s.speaker for s in a.sentences] == ["Li Chenggang", "Li Chenggang"]
+
+
+def test_a_title_alone_is_the_person_it_was_written_before():
+    a = analyze(
+        "Deputy Secretary of State Wendy Sherman traveled to Tianjin for talks with State "
+        "Councilor Wang Yi.\n\n"
+        "The Deputy Secretary said that the United States welcomes competition. Deputy "
+        "Secretary Sherman set out U.S. objections. She also raised Taiwan.")
+    assert [s.speaker for s in a.sentences] == [None] + ["Wendy Sherman"] * 3
+
+
+@pytest.mark.parametrize("text", [
+    "From 10 to 11 May, Wang Yi, member of the Political Bureau of the CPC Central Committee, "
+    "held talks with Jake Sullivan in Vienna.",
+    "Secretary Blinken's Meeting with People's Republic of China Foreign Minister Wang Yi",
+    "Secretary of State Antony J. Blinken met today in Beijing with Director of the Office of "
+    "the Central Foreign Affairs Commission and Foreign Minister Wang Yi.",
+])
+def test_narration_of_the_meeting_is_credited_to_no_one(text):
+    assert analyze(text).sentences[0].speaker is None
