@@ -703,7 +703,8 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         return "both sides"
 
     speakers: list[str | None] = []
-    person: str | None = None  # last person speaking
+    person: str | None = None  # last person speaking in this paragraph
+    last_person: str | None = None  # last person speaking: "he" may refer back a paragraph
     group: str | None = None  # last group speaking
     prev_end = 0
     for s in range(n_sent):
@@ -718,7 +719,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
             cands.append((m.start, m.end, resolve(m), "actor"))
         for i in pronoun_list[first_pron[s]:end_pron[s]]:
             pron = doc[i].norm_
-            name = person if pron in ("he", "she") else (group or "both sides")
+            name = last_person if pron in ("he", "she") else (group or "both sides")
             cands.append((i, i + 1, name, "pronoun"))
         cands.sort(key=lambda c: c[0])
         found: str | None = None
@@ -736,8 +737,11 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         # 2. the subject
         if found is None and cands:
             start, end, name, _ = cands[0]
-            opens = start == lo or doc[start - 1].norm_ in (",", "，") or (
-                start - lo <= 1 and doc[lo].norm_ == "the")
+            # Opening the sentence or a clause after a comma; "the" or an honorific or
+            # title word may come first ("*Mr.* Sullivan set out ...").
+            opens = start == lo or doc[start - 1].norm_ in (",", "，") or all(
+                doc[k].norm_ == "the" or doc[k].lower_.rstrip(".") in TITLE_WORDS
+                for k in range(lo, start))
             if opens and not (start > lo and doc[start - 1].norm_ in _PREPOSITIONS):
                 last = 0
                 while (last + 1 < len(cands) and cands[last + 1][0] == cands[last][1] + 1
@@ -762,7 +766,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
             found = person
         speakers.append(found)
         if is_person(found):
-            person = found
+            person = last_person = found
         elif found:
             group = found
     return speakers

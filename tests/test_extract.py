@@ -190,3 +190,10 @@ def test_a_title_alone_is_the_person_it_was_written_before():
 ])
 def test_narration_of_the_meeting_is_credited_to_no_one(text):
     assert analyze(text).sentences[0].speaker is None
+
+
+def test_he_refers_back_across_a_paragraph_and_an_honorific_opens_a_sentence():
+    a = analyze("Wang Yi said the two sides should respect each other.\n\n"
+                "He said that dialogue should continue.\n\n"
+                "Mr. Sullivan set out U.S. concerns about Xinjiang.")
+    assert [s.speaker for s in a.sentences] == ["Wang Yi", "Wang Yi", "Jake Sullivan"]
