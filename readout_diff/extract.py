@@ -580,6 +580,7 @@ _EVENT_VERBS = frozenset("meet hold have speak talk call host welcome receive vi
 _SIDE_NAMES = {"cn": "Chinese side", "us": "US side"}
 _PROPOSED = _MODALITIES.index("proposed") + 1
 _AND = frozenset({"and", ",", "，", "、", "和", "与", "同"})
+_CONJUNCTIONS = _AND - {",", "，"}  # "、" is the Chinese list comma, a joiner of its own
 _NARRATION_VERBS = _EVENT_VERBS | {"attend", "travel"}
 
 
@@ -693,6 +694,9 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         while (first > 0 and cands[first - 1][1] + 1 == cands[first][0]
                and doc[cands[first - 1][1]].norm_ in _AND):
             first -= 1
+        # Commas alone join nothing ("a red line for China, Yang said"): a list has its "and".
+        if not any(doc[cands[x][1]].norm_ in _CONJUNCTIONS for x in range(first, k)):
+            first = k
         names = [c[2] for c in cands[first:k + 1]]
         if len(names) == 1 or not all(names):
             return cands[k][2]

@@ -197,3 +197,12 @@ def test_he_refers_back_across_a_paragraph_and_an_honorific_opens_a_sentence():
                 "He said that dialogue should continue.\n\n"
                 "Mr. Sullivan set out U.S. concerns about Xinjiang.")
     assert [s.speaker for s in a.sentences] == ["Wang Yi", "Wang Yi", "Jake Sullivan"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Cooperation is the only right choice for the two sides, Xi said.", "Xi Jinping"),
+    ("Safeguarding sovereignty is a red line for China, Yang said.", "Yang Jiechi"),
+    ("Blinken, Sullivan and Austin said the talks were useful.", "US side"),
+])
+def test_a_comma_before_a_speaker_joins_no_list(text, speaker):
+    assert analyze(text).sentences[0].speaker == speaker
