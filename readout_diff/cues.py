@@ -85,6 +85,10 @@ class Cues:
     #: Prepositions that make a denied future entry's hit the place of the denial, not what was
     #: denied: "Taiwan never came up *in* the economic talks" denies no talks.
     occasion_prepositions: frozenset[str] = frozenset()
+    #: Past-tense verbs (irregular forms, and the regular ending): a hit that opens with one is
+    #: not made future by a time word after it ("the two *met* at Woodside ... the future").
+    past_forms: frozenset[str] = frozenset()
+    past_suffix: str = ""
 
 
 def _words(s: str) -> frozenset[str]:
@@ -110,6 +114,9 @@ CUES: dict[str, Cues] = {
                         "refuse fail absent omit lack"),
         negation_determiners=_words("no"),
         occasion_prepositions=_words("in at during throughout"),
+        past_forms=_words("met spoke held came went took gave made saw told visited talked "
+                          "called"),
+        past_suffix="ed",
         discussion=_words("discuss discussion raise mention address touch talk come bring agenda "
                           "cover feature broach tackle say comment focus topic subject table "
                           "include figure arise up reference refer"),

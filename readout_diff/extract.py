@@ -47,7 +47,7 @@ from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT,
                        CompiledCodebook, Match)
 from .model import Commitment, Mention
 from .nlp import Parsed
-from .people import TITLE_WORDS, unlisted_people
+from .people import TITLE_WORDS, in_office_title, unlisted_people
 
 __all__ = ["Findings", "extract"]
 
@@ -264,6 +264,9 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         s = sent_of[m.start]
         if any(x.start <= m.start and m.end <= x.end for x in spans.get((EXCLUDE, m.id, s), ())):
             continue
+        if entry.kind == "topic" and cues.case_names and in_office_title(parsed.doc, m.start,
+                                                                         m.end):
+            continue  # "Assistant Secretary of Defense for China, *Taiwan* and Mongolia"
         if m.role == CONTEXTUAL and not ctx.licensed(m, spans.get((CONTEXT, m.id, s), []),
                                                        spans.get((BLOCK, m.id, s), []),
                                                        compiled.windows.get(m.id, 8)):
@@ -531,12 +534,21 @@ class _Context:
                 break
             if cue.modality[i]:
                 return _MODALITIES[cue.modality[i] - 1], min(i, m.start)
+        if self._past(m):
+            return None  # "met ... a year ago": no time word after a past verb makes it future
         for i in range(m.end, hi):  # after it, only time words ("... early next year")
             if self.gap(m.end, i) >= self.cues.future_after_window:
                 break
             if cue.time_after[i]:
                 return "will", m.start
         return None
+
+    def _past(self, m: Match) -> bool:
+        """Whether the hit opens with a verb in the past tense ("*met* at Woodside")."""
+        word = self.parsed.doc[m.start].lower_
+        return word in self.cues.past_forms or (
+            self.cues.past_suffix != "" and word.endswith(self.cues.past_suffix)
+            and len(word) > len(self.cues.past_suffix) + 2)
 
 
 def _between(positions: list[int], lo: int, hi: int) -> list[int]:

@@ -29,7 +29,7 @@ from typing import Iterable
 
 from .matching import ACTOR, Match
 
-__all__ = ["TITLE_WORDS", "unlisted_people"]
+__all__ = ["TITLE_WORDS", "in_office_title", "unlisted_people"]
 
 #: Words of titles and offices, never part of a person's name.
 TITLE_WORDS = frozenset("""
@@ -210,3 +210,36 @@ def _name_word(token) -> bool:
     text = token.text
     return (token.is_alpha and token.is_title and len(text) > 1 and not token.is_stop
             and text.lower() not in TITLE_WORDS and text.lower() not in _CALENDAR)
+
+
+def in_office_title(doc, start: int, end: int) -> bool:
+    """Whether tokens ``[start, end)`` name the portfolio in a person's title of office: "Deputy
+    Assistant Secretary of Defense for China, *Taiwan* and Mongolia", "Special Envoy for
+    *Climate*" (TAXONOMY.md: a topic word inside a title does not count). The words must be
+    capitalised, reached from "for" or "of" over a list of capitalised words, after a title
+    that ends in a person's title noun, all in one sentence."""
+    if not all(doc[k].text[:1].isupper() for k in range(start, end)):
+        return False
+    i = start - 1
+    while i >= 0 and start - i <= _TITLE_LOOKBACK and not doc[i + 1].is_sent_start:
+        word = doc[i].lower_
+        if word in ("for", "of"):
+            return _title_noun_before(doc, i)
+        if not (doc[i].text[:1].isupper() or word in (",", "and", "&")):
+            return False
+        i -= 1
+    return False
+
+
+def _title_noun_before(doc, prep: int) -> bool:
+    """Whether a person's title noun comes before ``prep`` over title words only ("Deputy
+    Assistant *Secretary* of Defense" before "for")."""
+    i = prep - 1
+    while i >= 0 and prep - i <= _TITLE_LOOKBACK and not doc[i + 1].is_sent_start:
+        word = doc[i].lower_.rstrip(".")
+        if word in _PERSON_TITLES and doc[i].text[:1].isupper():
+            return True
+        if not ((word in TITLE_WORDS and doc[i].text[:1].isupper()) or word in _CONNECTORS):
+            return False
+        i -= 1
+    return False

@@ -206,3 +206,17 @@ def test_he_refers_back_across_a_paragraph_and_an_honorific_opens_a_sentence():
 ])
 def test_a_comma_before_a_speaker_joins_no_list(text, speaker):
     assert analyze(text).sentences[0].speaker == speaker
+
+
+@pytest.mark.parametrize("text, topics", [
+    ("Austin was joined by Deputy Assistant Secretary of Defense for China, Taiwan and "
+     "Mongolia Michael Chase.", set()),
+    ("The Secretary of State raised Taiwan, fentanyl and trade.", {"taiwan", "fentanyl", "trade"}),
+    ("The US-China Working Group on Counternarcotics met.", {"fentanyl"}),
+    ("People must never be used as bargaining chips.", set()),
+    # a past meeting is not a future one, whatever time word follows
+    ("A year ago the two of them met at Woodside and set out a vision for the future.", set()),
+    ("The two leaders will meet early next year.", {"leader_meeting"}),
+])
+def test_topic_words_that_are_not_the_topic(text, topics):
+    assert set(analyze(text).topics) == topics
