@@ -149,10 +149,11 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
                      np.searchsorted(cells // _HASH_DIM, np.arange(n + 1)).astype(index),
                      (n, _HASH_DIM))
     # Content words per sentence: each distinct word looked up once, joined per sentence.
-    distinct, inverse = unique_inverse(hashes)
+    hash_list = hashes.tolist()
     strings_store = doc.vocab.strings
-    words = np.array([strings_store[h] for h in distinct.tolist()] or [""], dtype=object)[inverse]
-    bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
+    text_of = {h: strings_store[h] for h in set(hash_list)}
+    words = [text_of[h] for h in hash_list]
+    bounds = rows.searchsorted(np.arange(n + 1)).tolist()
     strings = tuple(" ".join(words[bounds[i]:bounds[i + 1]]) for i in range(n))
     exact = tuple(" ".join(s.text.lower().split()) for s in analysis.sentences)
     descriptors, talk_nouns = _talk_words(analysis.lang, doc.vocab)
