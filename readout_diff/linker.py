@@ -150,7 +150,7 @@ class Linker:
         terms = (x - np.asarray(self.mean)) / np.asarray(self.scale) * np.asarray(self.weights)
         # Summed strictly left to right (cumsum): a BLAS product may round differently with the
         # memory layout, and the mirror property needs the same floats both ways round.
-        z = np.cumsum(terms, axis=1)[:, -1] + self.intercept if x.shape[1] else \
+        z = terms.cumsum(axis=1)[:, -1] + self.intercept if x.shape[1] else \
             np.full(len(x), self.intercept)
         return 1.0 / (1.0 + np.exp(-z))
 
@@ -390,7 +390,7 @@ def _ranks(group: np.ndarray, score: np.ndarray) -> np.ndarray:
     new_run = np.ones(len(g), dtype=bool)  # where a (group, score) run begins
     new_run[1:] = (g[1:] != g[:-1]) | (v[1:] != v[:-1])
     run_start = np.maximum.accumulate(np.where(new_run, idx, 0))
-    rank = run_start - np.searchsorted(g, g, side="left")
+    rank = run_start - g.searchsorted(g, side="left")
     out = np.empty(len(g))
     out[order] = np.minimum(rank, _MAX_RANK)
     return out
