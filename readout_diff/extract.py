@@ -349,7 +349,6 @@ class _Context:
     def __init__(self, parsed: Parsed, cue: _CueArrays, clause: np.ndarray, cues: Cues) -> None:
         self.parsed = parsed
         self.cue = cue
-        self.clause = clause
         self.cues = cues
         n = len(parsed.doc)
         # Per-token look-ups below run a few times per hit, on single positions: Python lists

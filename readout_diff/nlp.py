@@ -104,9 +104,9 @@ class Parsed:
         every token, as a read-only ``uint64`` array.
 
         The extractors, the signals and the aligner each read a few attributes of the same
-        tokens; one ``Doc.to_array`` call fetches all of :data:`_COLUMNS` the first time any is
-        asked for (each call costs tens of microseconds, whatever the attributes), and they are
-        kept here: the document does not change once parsed.
+        tokens (NORM was fetched five times per readout); one ``Doc.to_array`` call fetches
+        all of :data:`_COLUMNS` the first time any is asked for, and they are kept here: the
+        document does not change once parsed. Other attributes are fetched on their own.
         """
         if name not in self._columns:
             names = _COLUMNS if name in _COLUMNS else (name,)
