@@ -146,13 +146,14 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
                                   + (hashes % np.uint64(_HASH_DIM)).astype(np.int64))
     index = _index_dtype(len(cells))  # scipy's own choice, made here so it need not check
     content = Counts(counts.astype(np.float64), (cells % _HASH_DIM).astype(index),
-                     np.searchsorted(cells // _HASH_DIM, np.arange(n + 1)).astype(index),
+                     (cells // _HASH_DIM).searchsorted(np.arange(n + 1)).astype(index),
                      (n, _HASH_DIM))
     # Content words per sentence: each distinct word looked up once, joined per sentence.
-    distinct, inverse = unique_inverse(hashes)
+    hash_list = hashes.tolist()
     strings_store = doc.vocab.strings
-    words = np.array([strings_store[h] for h in distinct.tolist()] or [""], dtype=object)[inverse]
-    bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
+    text_of = {h: strings_store[h] for h in set(hash_list)}
+    words = [text_of[h] for h in hash_list]
+    bounds = rows.searchsorted(np.arange(n + 1)).tolist()
     strings = tuple(" ".join(words[bounds[i]:bounds[i + 1]]) for i in range(n))
     exact = tuple(" ".join(s.text.lower().split()) for s in analysis.sentences)
     descriptors, talk_nouns = _talk_words(analysis.lang, doc.vocab)
@@ -799,7 +800,7 @@ def _tfidf_arrays(fa: SentenceFeatures, fb: SentenceFeatures):
     idf += 1.0
     data *= idf[cols]
     norms = np.sqrt(_row_sums_of_squares(data, indptr))
-    per = np.repeat(norms, np.diff(indptr))
+    per = np.repeat(norms, indptr[1:] - indptr[:-1])  # (np.diff: the same, with a wrapper)
     nz = per != 0.0  # empty rows are left alone, as scikit-learn does
     data[nz] /= per[nz]
     return data, cols.astype(np.int64), indptr, len(used)
@@ -813,7 +814,7 @@ def _index_dtype(nnz: int) -> type:
 def _row_sums_of_squares(data: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     """Per CSR row, the sum of squares added left to right (as scikit-learn's l2 normaliser does:
     NumPy's own reductions sum pairwise, which can differ in the last bit)."""
-    lengths = np.diff(indptr)
+    lengths = indptr[1:] - indptr[:-1]
     sums = np.zeros(len(lengths))
     if not len(lengths):
         return sums
@@ -941,8 +942,8 @@ class _Cosine:
         shared = in_a[in_sorted(in_a, in_b)]  # ascending, as scipy adds them
         self.dense = _block_rows(fb.n) * fb.n * max(len(shared), 1) <= _BLOCK_CELLS
         if self.dense:
-            rows = np.repeat(np.arange(fa.n + fb.n), np.diff(indptr))
-            pos = np.searchsorted(shared, cols)
+            rows = np.repeat(np.arange(fa.n + fb.n), indptr[1:] - indptr[:-1])
+            pos = shared.searchsorted(cols)
             keep = pos < len(shared)
             keep[keep] = shared[pos[keep]] == cols[keep]
             x = np.zeros((fa.n + fb.n, len(shared)))
@@ -957,7 +958,7 @@ class _Cosine:
             if not self.xa.shape[1]:
                 return np.zeros((hi - lo, self.fb.n))
             products = self.xa[lo:hi, None, :] * self.xb[None, :, :]
-            return np.cumsum(products, axis=2)[:, :, -1]
+            return products.cumsum(axis=2)[:, :, -1]
         rows = self.xa if (lo, hi) == (0, self.fa.n) else self.xa[lo:hi]
         return (rows @ self.xbt).toarray()
 
@@ -1052,7 +1053,7 @@ def _top_k(group: np.ndarray, other: np.ndarray, key: np.ndarray, k: int) -> np.
     """Whether each item is among the first ``k`` of its group ordered by (key, other)."""
     order = np.lexsort((other, key, group))
     g = group[order]
-    rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
+    rank = np.arange(len(g)) - g.searchsorted(g, side="left")
     out = np.zeros(len(g), dtype=bool)
     out[order] = rank < k
     return out

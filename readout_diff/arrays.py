@@ -5,6 +5,12 @@ tokens); the extractors test token hashes against small tables built once per pi
 they keep the tables sorted and use one ``searchsorted``. And :func:`unique_sorted`, because
 NumPy 2's plain ``np.unique`` first asks ``np.ma`` whether the array is masked, which imports
 ``numpy.ma`` (~75 ms at start-up) in a process that has no other use for it.
+
+The per-readout code (here and in the extractors, signals, aligner and linker) calls NumPy's
+array methods (``a.searchsorted(v)``, ``mask.nonzero()[0]``, ``a.cumsum()``) rather than the
+functions (``np.searchsorted``, ``np.flatnonzero``, ``np.cumsum``): the same results on 1-d
+arrays, without the functions' Python wrappers, which on a readout's few hundred tokens cost
+about as much as the work (a compare() makes about a hundred such calls).
 """
 
 from __future__ import annotations
@@ -22,8 +28,6 @@ def in_sorted(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """
     if not len(keys):
         return np.zeros(values.shape, dtype=bool)
-    # The method, not np.searchsorted: NumPy's function wrapper costs about as much as the
-    # search on a readout's few hundred tokens, and these run dozens of times per readout.
     pos = keys.searchsorted(values)
     np.minimum(pos, len(keys) - 1, out=pos)
     return keys[pos] == values
@@ -39,7 +43,7 @@ def lookup_sorted(values: np.ndarray, keys: np.ndarray, table: np.ndarray,
     """
     if not len(keys):
         return np.full(values.shape, default, dtype=table.dtype)
-    pos = keys.searchsorted(values)  # the method: see in_sorted
+    pos = keys.searchsorted(values)
     np.minimum(pos, len(keys) - 1, out=pos)
     return np.where(keys[pos] == values, table[pos], default)
 
@@ -53,7 +57,15 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
     s = np.sort(values, kind="stable")
     if len(s) < 2:
         return s
-    return s[np.concatenate(([True], s[1:] != s[:-1]))]
+    return s[_run_starts(s)]
+
+
+def _run_starts(s: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of the sorted, non-empty ``s`` starts (a boolean mask)."""
+    starts = np.empty(len(s), dtype=bool)
+    starts[0] = True
+    np.not_equal(s[1:], s[:-1], out=starts[1:])
+    return starts
 
 
 def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -64,7 +76,7 @@ def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     [[10, 30], [1, 0, 1]]
     """
     distinct = unique_sorted(values)
-    return distinct, np.searchsorted(distinct, values)
+    return distinct, distinct.searchsorted(values)
 
 
 def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -77,5 +89,8 @@ def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     s = np.sort(values, kind="stable")
     if not len(s):
         return s, np.zeros(0, np.intp)
-    first = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
-    return s[first], np.diff(np.append(first, len(s)))
+    first = _run_starts(s).nonzero()[0]
+    counts = np.empty(len(first), dtype=np.intp)
+    counts[:-1] = first[1:] - first[:-1]
+    counts[-1] = len(s) - first[-1]
+    return s[first], counts

@@ -41,10 +41,12 @@ MAX_TOKEN_CHARS = 100
 MAX_SYMBOL_RUN = 6
 
 _LONG_CHUNK = re.compile(r"(?<!\S)\S{%d,}" % (MAX_TOKEN_CHARS + 1))
-_SYMBOL_RUN = re.compile(r"(?<![^\w\s])[^\w\s]{%d,}" % MAX_SYMBOL_RUN)
+# (No look-behind needed: scanning left to right, a match starts at the first symbol of a run
+# and takes all of it, so matches are whole runs; without one the engine skips to symbols.)
+_SYMBOL_RUN = re.compile(r"[^\w\s]{%d,}" % MAX_SYMBOL_RUN)
 _SYMBOL = re.compile(r"[^\w\s]")
 # Any match of _SYMBOL_RUN or _LONG_CHUNK contains a match of this (nearly every real readout
-# has none, and needs no cutting).
+# has none, and needs no cutting). _may_need_cutting answers the same, faster (tests check).
 _MAY_NEED_CUTTING = re.compile(r"[^\w\s]{%d}|\S{%d}" % (MAX_SYMBOL_RUN, MAX_TOKEN_CHARS + 1))
 _SHORT_SYMBOL_RUN = re.compile(r"[^\w\s]{%d}" % MAX_SYMBOL_RUN)
 
@@ -92,8 +94,10 @@ class BoundedTokenizer:
         pieces = _pieces(text)
         if pieces is None:
             return self.inner(text)
+        from spacy.attrs import ORTH, SPACY
         from spacy.tokens import Doc
 
+        strings = self.vocab.strings
         words: list[str] = []
         spaces: list[bool] = []
         for start, end, direct in pieces:
@@ -106,9 +110,12 @@ class BoundedTokenizer:
                 words.extend(text[start:end])
                 spaces.extend([False] * (end - start))
                 continue
-            for token in self.inner(text[start:end]):
-                words.append(token.text)
-                spaces.append(bool(token.whitespace_))
+            # Each token's text and trailing space from two arrays, not from a Token object
+            # per token (a cut text is long: a page with a URL in it).
+            piece = self.inner(text[start:end])
+            arr = piece.to_array([ORTH, SPACY]).reshape(len(piece), 2)
+            words.extend(map(strings.__getitem__, arr[:, 0].tolist()))
+            spaces.extend((arr[:, 1] != 0).tolist())
         return Doc(self.vocab, words=words, spaces=spaces)
 
 

@@ -167,7 +167,7 @@ def emphasis(
             # rounded as TermScore rounds it (by less than 1e-6), so the same words pass.
             terms, ya, yb, delta, variance = log_odds_arrays(words_a, words_b, prior or None)
             z = delta / np.sqrt(variance)  # LogOdds.z, element-wise: the same floats
-            near = np.flatnonzero(np.abs(z) >= z_threshold - 1e-6).tolist()
+            near = (np.abs(z) >= z_threshold - 1e-6).nonzero()[0].tolist()
             scored = [TermScore(terms[k], int(ya[k]), int(yb[k]), float(delta[k]), zk)
                       for k in near if abs(_r(zk := float(z[k]))) >= z_threshold]
             lean_a = sorted((t for t in scored if t.z > 0), key=lambda t: (-t.z, t.term))

@@ -190,7 +190,8 @@ def _arrays(parsed: Parsed, lang: str, nlp: object) -> _CueArrays:
     return _CueArrays(
         neg=flags["neg"], disc=flags["disc"], brk=flags["brk"], modality=modality,
         time_after=flags["time"], reporting=flags["rep"], pronoun=flags["pron"],
-        neg_determiner=flags["negdet"], limiter=flags["limiter"], specific=specific, context_break=flags["ctxbrk"],
+        neg_determiner=flags["negdet"], limiter=flags["limiter"], specific=specific,
+        context_break=flags["ctxbrk"],
         occasion_before=flags["occ_b"], occasion_after=flags["occ_a"], norm=norm,
         according=tuple(int(doc.vocab.strings.add(w)) for w in CUES[lang].according),
         reporting_window=CUES[lang].reporting_window,
@@ -237,7 +238,7 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     """Interpret the codebook matches of one parsed readout (see the module docstring)."""
     cues = CUES[lang]
     cue = _arrays(parsed, lang, compiled.nlp)
-    clause = np.cumsum(cue.brk) if len(cue.brk) else cue.brk.astype(np.int64)
+    clause = cue.brk.cumsum() if len(cue.brk) else cue.brk.astype(np.int64)
     n_sent = len(parsed.sentences)
     matches = compiled(parsed)
     ctx = _Context(parsed, cue, clause, cues)
@@ -374,7 +375,6 @@ class _Context:
     def __init__(self, parsed: Parsed, cue: _CueArrays, clause: np.ndarray, cues: Cues) -> None:
         self.parsed = parsed
         self.cue = cue
-        self.clause = clause
         self.cues = cues
         n = len(parsed.doc)
         # Per-token look-ups below run a few times per hit, on single positions: Python lists
@@ -388,13 +388,13 @@ class _Context:
         self.clause_of = clause.tolist()
         # Clause ids grow monotonically, so clause c is the one run [first[c], stop[c]).
         ids = np.arange(int(clause[-1]) + 1 if n else 0)
-        self.clause_first = np.searchsorted(clause, ids, side="left").tolist()
-        self.clause_stop = np.searchsorted(clause, ids, side="right").tolist()
-        self.neg_at = np.flatnonzero(cue.neg).tolist()  # ascending
-        self.disc_at = np.flatnonzero(cue.disc).tolist()
-        self.limiter_at = frozenset(np.flatnonzero(cue.limiter).tolist())
-        self.reporting_at = frozenset(np.flatnonzero(cue.reporting).tolist())
-        self.determiner_at = frozenset(np.flatnonzero(cue.neg_determiner).tolist())
+        self.clause_first = clause.searchsorted(ids, side="left").tolist()
+        self.clause_stop = clause.searchsorted(ids, side="right").tolist()
+        self.neg_at = cue.neg.nonzero()[0].tolist()  # ascending
+        self.disc_at = cue.disc.nonzero()[0].tolist()
+        self.limiter_at = frozenset(cue.limiter.nonzero()[0].tolist())
+        self.reporting_at = frozenset(cue.reporting.nonzero()[0].tolist())
+        self.determiner_at = frozenset(cue.neg_determiner.nonzero()[0].tolist())
         strings = parsed.doc.vocab.strings
         self.occasion_prepositions = frozenset(strings.add(w) for w in cues.occasion_prepositions)
 
@@ -678,12 +678,18 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
     # Per-token tests as arrays, once per readout (the loop below visits candidates only).
     norm = cue.norm
     strings = doc.vocab.strings
-    pronouns = np.flatnonzero(cue.pronoun | (norm == strings["they"]))
+    pronouns = (cue.pronoun | (norm == strings["they"])).nonzero()[0]
     bounds = np.array(parsed.sent_tokens, dtype=np.int64).reshape(-1, 2)
-    first_pron = np.searchsorted(pronouns, bounds[:, 0]).tolist()
-    end_pron = np.searchsorted(pronouns, bounds[:, 1]).tolist()
+    first_pron = pronouns.searchsorted(bounds[:, 0]).tolist()
+    end_pron = pronouns.searchsorted(bounds[:, 1]).tolist()
     pronoun_list = pronouns.tolist()
-    event = in_sorted(norm, np.array(sorted(strings[w] for w in _EVENT_NORMS), dtype=np.uint64))
+    event_flags: list[np.ndarray] = []  # tokens that are event verbs, when rule 3 first asks
+
+    def has_event(lo: int, hi: int) -> bool:
+        if not event_flags:
+            keys = np.array(sorted(strings[w] for w in _EVENT_NORMS), dtype=np.uint64)
+            event_flags.append(in_sorted(norm, keys))
+        return bool(event_flags[0][lo:hi].any())
 
     def resolve(m: Match) -> str | None:
         if m.role == ACTOR:
@@ -778,7 +784,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         # 3. continuation of a person's speech in the paragraph (not narration of the meeting)
         if (found is None and not narration and same_par and person
                 and not any(is_person(c[2]) for c in cands)
-                and not cue.disc[lo:hi].any() and not event[lo:hi].any()):
+                and not cue.disc[lo:hi].any() and not has_event(lo, hi)):
             found = person
         speakers.append(found)
         if is_person(found):

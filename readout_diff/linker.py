@@ -150,7 +150,7 @@ class Linker:
         terms = (x - np.asarray(self.mean)) / np.asarray(self.scale) * np.asarray(self.weights)
         # Summed strictly left to right (cumsum): a BLAS product may round differently with the
         # memory layout, and the mirror property needs the same floats both ways round.
-        z = np.cumsum(terms, axis=1)[:, -1] + self.intercept if x.shape[1] else \
+        z = terms.cumsum(axis=1)[:, -1] + self.intercept if x.shape[1] else \
             np.full(len(x), self.intercept)
         return 1.0 / (1.0 + np.exp(-z))
 
@@ -322,29 +322,36 @@ def pair_features(fa: Any, fb: Any, i: np.ndarray, j: np.ndarray, score: np.ndar
     frames_b = _counts(fb.frames)
     speakers_a = fa.speakers or (None,) * fa.n
     speakers_b = fb.speakers or (None,) * fb.n
-    words_a = [len(x.split()) for x in fa.strings]
-    words_b = [len(x.split()) for x in fb.strings]
+    # Per sentence, once (a sentence is in several candidates): its topics with the negated
+    # ones, log1p of its word count, and its people ("p:") and number ("n:") anchors; a pair
+    # shares such an anchor when one of a's is among b's.
+    topics_a = [t | ng for t, ng in zip(fa.topics, fa.negated)]
+    topics_b = [t | ng for t, ng in zip(fb.topics, fb.negated)]
+    log_words_a = [math.log1p(len(x.split())) for x in fa.strings]
+    log_words_b = [math.log1p(len(x.split())) for x in fb.strings]
+    people_a, numbers_a = _anchors_of(fa.anchors, "p:"), _anchors_of(fa.anchors, "n:")
     rows = []
     for a, b in zip(i.tolist(), j.tolist()):
-        ta, tb = fa.topics[a] | fa.negated[a], fb.topics[b] | fb.negated[b]
+        ta, tb = topics_a[a], topics_b[b]
         ra, rb = fa.frames[a], fb.frames[b]
         shared_t, shared_f = ta & tb, ra & rb
-        both = fa.anchors[a] & fb.anchors[b]
+        anchors_b = fb.anchors[b]
+        people = not people_a[a].isdisjoint(anchors_b)
         rarity = [1.0 / (count_a[t] * count_b[t]) for t in shared_t]
         rows.append((
             len(shared_t), len(ta | tb), len(shared_f), len(ra | rb),
             float(bool(ta) and bool(tb) and not shared_t),
             float(speakers_a[a] is not None and speakers_a[a] == speakers_b[b]),
             float(a == 0), float(b == 0), float(a == 0 and b == 0),
-            math.log1p(words_a[a]), math.log1p(words_b[b]),
-            float(any(x.startswith("p:") for x in both)),
-            float(any(x.startswith("n:") for x in both)),
+            log_words_a[a], log_words_b[b],
+            float(people),
+            float(not numbers_a[a].isdisjoint(anchors_b)),
             max(rarity, default=0.0), sum(rarity),
             max((1.0 / (frames_a[f] * frames_b[f]) for f in shared_f), default=0.0),
             len(ta), len(tb), float(len(ta) >= 3), float(len(tb) >= 3),
             0.0,  # mutual_best: filled below, from the ranks
-            float(a <= 1 and b <= 1 and any(x.startswith("p:") for x in both)),
-            float("d:talks" in both),
+            float(a <= 1 and b <= 1 and people),
+            float("d:talks" in fa.anchors[a] and "d:talks" in anchors_b),
             float(len(fa.topics[a] & fb.negated[b]) + len(fa.negated[a] & fb.topics[b])),
             a / max(fa.n - 1, 1), b / max(fb.n - 1, 1),
             float(fa.lang != fb.lang),
@@ -358,6 +365,11 @@ def pair_features(fa: Any, fb: Any, i: np.ndarray, j: np.ndarray, score: np.ndar
     out[:, 9:] = np.array(rows, dtype=np.float64)
     out[:, FEATURES.index("mutual_best")] = (out[:, 7] == 0) & (out[:, 8] == 0)
     return out
+
+
+def _anchors_of(anchors: tuple[frozenset[str], ...], prefix: str) -> list[frozenset[str]]:
+    """Each sentence's anchors of one kind (``prefix``: ``"p:"`` people, ``"n:"`` numbers)."""
+    return [frozenset(x for x in s if x.startswith(prefix)) for s in anchors]
 
 
 def _counts(*per_sentence: tuple[frozenset[str], ...]) -> dict[str, int]:
@@ -378,7 +390,7 @@ def _ranks(group: np.ndarray, score: np.ndarray) -> np.ndarray:
     new_run = np.ones(len(g), dtype=bool)  # where a (group, score) run begins
     new_run[1:] = (g[1:] != g[:-1]) | (v[1:] != v[:-1])
     run_start = np.maximum.accumulate(np.where(new_run, idx, 0))
-    rank = run_start - np.searchsorted(g, g, side="left")
+    rank = run_start - g.searchsorted(g, side="left")
     out = np.empty(len(g))
     out[order] = np.minimum(rank, _MAX_RANK)
     return out

@@ -27,9 +27,9 @@ True
 from __future__ import annotations
 
 import math
-from itertools import repeat
+from collections.abc import Mapping  # (isinstance on typing.Mapping goes through its alias: slower)
 from dataclasses import dataclass
-from typing import Mapping
+from itertools import repeat
 
 from .errors import ParameterError
 

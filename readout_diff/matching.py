@@ -225,7 +225,7 @@ class _Anchors:
         found: list[tuple[int, int]] = []
         for attr in self.attrs:
             hashes = parsed.column(attr)
-            for pos in np.flatnonzero(in_sorted(hashes, self.values[attr])).tolist():
+            for pos in in_sorted(hashes, self.values[attr]).nonzero()[0].tolist():
                 s = int(parsed.token_sent[pos])
                 if s < 0:
                     continue

@@ -104,9 +104,9 @@ class Parsed:
         every token, as a read-only ``uint64`` array.
 
         The extractors, the signals and the aligner each read a few attributes of the same
-        tokens; one ``Doc.to_array`` call fetches all of :data:`_COLUMNS` the first time any is
-        asked for (each call costs tens of microseconds, whatever the attributes), and they are
-        kept here: the document does not change once parsed.
+        tokens (NORM was fetched five times per readout); one ``Doc.to_array`` call fetches
+        all of :data:`_COLUMNS` the first time any is asked for, and they are kept here: the
+        document does not change once parsed. Other attributes are fetched on their own.
         """
         if name not in self._columns:
             names = _COLUMNS if name in _COLUMNS else (name,)
@@ -169,11 +169,11 @@ def parsed_from_doc(doc: "Doc", text: str | None = None) -> Parsed:
 def _parsed(text: str, doc: "Doc", spans, idx: np.ndarray) -> Parsed:
     starts = np.array([s for s, _ in spans], dtype=np.int64)
     ends = np.array([e for _, e in spans], dtype=np.int64)
-    sent = np.searchsorted(starts, idx, side="right") - 1
-    inside = (sent >= 0) & (idx < ends[np.clip(sent, 0, None)] if len(spans) else False)
+    sent = starts.searchsorted(idx, side="right") - 1
+    inside = (sent >= 0) & (idx < ends[np.maximum(sent, 0)] if len(spans) else False)
     token_sent = np.where(inside, sent, -1).astype(np.int64)
-    lo = np.searchsorted(idx, starts, side="left")
-    hi = np.searchsorted(idx, ends, side="left")
+    lo = idx.searchsorted(starts, side="left")
+    hi = idx.searchsorted(ends, side="left")
     return Parsed(text, doc, tuple(spans), idx, token_sent, tuple(zip(lo.tolist(), hi.tolist())))
 
 
@@ -203,7 +203,7 @@ def _tokenize(nlp: "Language", text: str) -> tuple["Doc", np.ndarray]:
         p = parsed_from_doc(nlp.make_doc(text), text)  # rare: see crosses_special_case
         return p.doc, p.token_idx
     starts, removed = back
-    idx = idx + removed[np.searchsorted(starts, idx, side="right") - 1]
+    idx = idx + removed[starts.searchsorted(idx, side="right") - 1]
     # Such a text used to be rebuilt from its words, which keeps the lexemes' NORM only; the
     # tokenizer's exceptions set some per token ("Jan." → "January"). NORM 0 on a token means
     # "the lexeme's": results stay what they were.
@@ -276,7 +276,7 @@ def _set_sent_starts(doc: "Doc", idx: np.ndarray, spans) -> None:
     if not len(doc):
         return
     flags = np.full(len(doc), -1, dtype=np.int64)
-    first = np.searchsorted(idx, np.array([s for s, _ in spans], dtype=np.int64))
+    first = idx.searchsorted(np.array([s for s, _ in spans], dtype=np.int64))
     first = first[first < len(doc)]
     flags[first] = 1
     flags[0] = 1

@@ -123,9 +123,14 @@ def _analyze(readout: Readout, codebook: Codebook | None, lang: str,
     text = readout.text
     for i, (start, end) in enumerate(parsed.sentences):
         mentions = found.mentions[i]
-        topics = sorted({m.id for m in mentions if m.kind == "topic" and not m.negated})
-        negated = sorted({m.id for m in mentions if m.kind == "topic" and m.negated} - set(topics))
-        frames = sorted({m.id for m in mentions if m.kind == "frame"})
+        topics: list[str] = []
+        negated: list[str] = []
+        frames: list[str] = []
+        if mentions:  # (most sentences have none: no sets to build)
+            topics = sorted({m.id for m in mentions if m.kind == "topic" and not m.negated})
+            negated = sorted({m.id for m in mentions if m.kind == "topic" and m.negated}
+                             - set(topics))
+            frames = sorted({m.id for m in mentions if m.kind == "frame"})
         for m in mentions:
             if m.kind == "frame":
                 frame_hits.setdefault(m.id, []).append(i)

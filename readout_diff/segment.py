@@ -71,6 +71,11 @@ _HAS_WORD = re.compile(r"[^\W_]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s")
 _SYMBOL = re.compile(r"[^\w\s]")
+# Compiled once (these run per sentence or per line; re's own cache costs a look-up a call).
+_NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]*([A-Za-z]+)")  # the word after an abbreviation
+_INNER_END = re.compile(r"[.!?][\"'”’)]*\s+[A-Z]")  # a sentence ends inside a line
+_HEADING_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_HEADING_MARK = re.compile(r"#{1,6}[ \t]+\s*")  # "# \u3000Title" too
 
 #: Longest sentence (characters); longer spans are cut (rule 5), so that a 2 MB line without
 #: sentence punctuation costs what 1,000 ordinary sentences cost, not one huge one.
@@ -110,7 +115,7 @@ def _english_ends(text: str) -> list[int]:
                 if word.group(1)[0].isupper() and (w in _NEVER_SPLIT or len(w) == 1):
                     continue  # "Amb. Burns", "Joseph R. Biden" (but "the answer was no.")
                 if w in _MAYBE_SPLIT or "." in w:
-                    nxt = re.match(r"\s+[\"'“‘(\[]*([A-Za-z]+)", text[m.end():m.end() + 40])
+                    nxt = _NEXT_WORD.match(text[m.end():m.end() + 40])
                     if not nxt or nxt.group(1).lower() not in _OPENERS:
                         continue
         ends.append(m.end())
@@ -157,9 +162,9 @@ def _is_heading(line: str, width: int) -> bool:
         return True
     if not s[:1].isupper() or s[-1:] in ".,;:!?-–—(\"'“‘" or "," in s:
         return False
-    if re.search(r"[.!?][\"'”’)]*\s+[A-Z]", s):
+    if _INNER_END.search(s):
         return False
-    words = re.findall(r"[^\W\d_][\w'’.-]*", s)
+    words = _HEADING_WORD.findall(s)
     if not words or len(words) > 20 or words[-1].lower() in _FUNCTION_WORDS:
         return False
     letters = [c for c in s if c.isalpha()]
@@ -180,7 +185,7 @@ def _spans(text: str, cuts: list[int]) -> list[tuple[int, int]]:
         bullet = _BULLET.match(text, start, end)
         if bullet:
             start = bullet.end()
-        heading = re.match(r"#{1,6}[ \t]+\s*", text[start:end])  # "# \u3000Title" too
+        heading = _HEADING_MARK.match(text[start:end])
         if heading:
             start += heading.end()
         end = start + len(text[start:end].rstrip())

@@ -144,8 +144,8 @@ def _units(doc: "Doc", parsed: Parsed | None, chars: bool, drop: frozenset[str],
         good_norms = [h for h in distinct if known[h] is not None]
         sorted_norms = np.array(good_norms, dtype=np.uint64)
         unit_of = np.array([known[h] for h in good_norms], dtype=np.uint64)
-        sel = np.flatnonzero(keep & in_sorted(norms, sorted_norms))
-        return _Units(unit_of[np.searchsorted(sorted_norms, norms[sel])],
+        sel = (keep & in_sorted(norms, sorted_norms)).nonzero()[0]
+        return _Units(unit_of[sorted_norms.searchsorted(norms[sel])],
                       idx[sel].astype(np.int64), (idx[sel] + length[sel]).astype(np.int64),
                       sent[sel].astype(np.int64))
     words: list[int] = []
@@ -212,7 +212,7 @@ class _PhraseIndex:
                 if length not in self._by_len:
                     continue
                 keys, table = self._by_len[length]
-                found = np.flatnonzero(in_sorted(acc, keys))
+                found = in_sorted(acc, keys).nonzero()[0]
                 for i, key in zip(found.tolist(), acc[found].tolist()):
                     window = (key,) if length == 1 else tuple(units[i:i + length].tolist())
                     for seq in table[key]:
@@ -390,9 +390,12 @@ def _formulas(lexicon: Lexicon, hits: list[_Hit], units: _Units,
         sentences[fid].add(h.sent)
     out = {}
     for formula in lexicon.formulas:
+        hit_sentences = sorted(sentences.get(formula.id, ()))
+        if not hit_sentences:
+            continue  # no phrase of the formula in the readout (most formulas)
         found: list[tuple[int, int, int, str | None]] = []
         for vi, variant in enumerate(formula.variants):
-            for sent in sorted(sentences.get(formula.id, ())):
+            for sent in hit_sentences:
                 spans = [(h.start, h.end) for h in by_key.get((formula.id, vi, "P", sent), ())]
                 for ti, together in enumerate(variant.together):
                     n_groups = matcher.group_count.get(f"{formula.id}|{vi}|{ti}", 0)

@@ -53,14 +53,14 @@ def single_spaced(text: str) -> tuple[str, tuple[np.ndarray, np.ndarray] | None]
     edges[:-1] = flags
     edges[1:] -= flags
     # The changes alternate, a start first: starts and ends are every other one.
-    changes = np.flatnonzero(edges)
+    changes = edges.nonzero()[0]
     starts, ends = changes[0::2], changes[1::2]
     odd = (ends - starts >= 2) | (points[starts] != 32) | (starts == 0)
     starts, ends = starts[odd], ends[odd]
     if not len(starts):
         return text, None
     # Each run becomes one space (the leading one goes); the piece after it starts at end - removed.
-    removed = np.cumsum(np.where(starts == 0, ends, ends - starts - 1))
+    removed = np.where(starts == 0, ends, ends - starts - 1).cumsum()
     keep = _mask(len(points), starts, ends)
     out = points.copy()
     out[starts[starts > 0]] = 32
@@ -72,7 +72,7 @@ def single_spaced(text: str) -> tuple[str, tuple[np.ndarray, np.ndarray] | None]
 def _mask(n: int, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Characters kept: all but each run after its first character (all of a leading run)."""
     dropped_from = np.bincount(starts + (starts > 0), minlength=n + 1)
-    return np.cumsum(dropped_from[:-1] - np.bincount(ends, minlength=n + 1)[:-1]) == 0
+    return (dropped_from[:-1] - np.bincount(ends, minlength=n + 1)[:-1]).cumsum() == 0
 
 
 _SPACE_TABLE: np.ndarray | None = None
@@ -137,7 +137,7 @@ def crosses_special_case(tokenizer: "Tokenizer", doc: "Doc", orth: np.ndarray, i
     if cases is None:
         return True
     patterns, pieces_matcher, outputs, ends = cases
-    right = np.searchsorted(idx, gaps, side="left")
+    right = idx.searchsorted(gaps, side="left")
     right = right[(right > 0) & (right < len(orth))]
     if not len(right):
         return False
