@@ -307,7 +307,7 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
     if cues.case_names:  # names are spotted by their capitals
         people = frozenset(x for x, role in compiled.actor_roles.items()
                            if role in ("leader", "official"))
-        unlisted = unlisted_people(parsed.doc, cue.reporting.tolist(), chosen, people=people,
+        unlisted = unlisted_people(parsed, cue.reporting.tolist(), chosen, people=people,
                                    reporting_window=cues.reporting_window)
         extra_roles = {m.id: "official" for m in unlisted}
         # A title that names an unlisted person ("the Deputy Secretary") replaces a codebook

@@ -121,7 +121,8 @@ class Parsed:
 
 
 #: The token attributes :meth:`Parsed.column` fetches together.
-_COLUMNS = ("NORM", "LOWER", "IS_STOP", "IS_PUNCT", "IS_SPACE", "IS_TITLE", "LIKE_NUM", "LENGTH")
+_COLUMNS = ("NORM", "LOWER", "IS_STOP", "IS_PUNCT", "IS_SPACE", "IS_TITLE", "LIKE_NUM", "LENGTH",
+            "IS_ALPHA")
 
 
 def parse(text: str, lang: str = "en") -> Parsed:

@@ -25,9 +25,23 @@ title are the codebook's.
 
 from __future__ import annotations
 
-from typing import Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable
 
+import numpy as np
+
+from .arrays import in_sorted
 from .matching import ACTOR, Match
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .nlp import Parsed
+
+
+def hash_string(word: str) -> int:
+    """spaCy's hash of a string (what ``LOWER`` and ``NORM`` columns hold)."""
+    from spacy.strings import hash_string as spacy_hash
+
+    return int(spacy_hash(word))
 
 __all__ = ["TITLE_WORDS", "in_office_title", "unlisted_people"]
 
@@ -63,20 +77,23 @@ _SKIPPABLE = frozenset({"also", "further", "again", "then", "once", "repeatedly"
                         "clearly", "strongly"})
 
 
-def unlisted_people(doc, reporting: Iterable[bool], taken: list[Match], *,
+def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Match], *,
                     people: frozenset[str] = frozenset(),
                     reporting_window: int = 3) -> list[Match]:
-    """Actor matches for the people ``doc`` names who are not among ``taken`` (the codebook's
-    actor and title matches), as the module docstring describes; ``reporting[i]`` says whether
-    token ``i`` is a reporting verb. ``people`` are the ids of codebook actors who are persons:
-    a bare surname of one named in full ("Li Chenggang ... *Li* said") is theirs too."""
+    """Actor matches for the people a parsed readout names who are not among ``taken`` (the
+    codebook's actor and title matches), as the module docstring describes; ``reporting[i]``
+    says whether token ``i`` is a reporting verb. ``people`` are the ids of codebook actors who
+    are persons: a bare surname of one named in full ("Li Chenggang ... *Li* said") is theirs
+    too."""
+    doc = parsed.doc
     n = len(doc)
-    reporting = list(reporting)
-    blocked = [False] * n
+    if not n:
+        return []
+    words = _name_words(parsed)
     for m in taken:
-        for i in range(m.start, min(m.end, n)):
-            blocked[i] = True
-    name_tok = [not blocked[i] and _name_word(doc[i]) for i in range(n)]
+        words[m.start:m.end] = False
+    name_tok = words.tolist()
+    reporting = list(reporting)
 
     def reported(end: int) -> bool:
         """A reporting verb right after: "Xie Feng *said*" (in lower case: "New York *State*"
@@ -124,16 +141,14 @@ def unlisted_people(doc, reporting: Iterable[bool], taken: list[Match], *,
 
     # Runs of name words, split at sentence starts (a name does not run across sentences).
     runs: list[tuple[int, int]] = []
-    i = 0
-    while i < n:
-        if not name_tok[i]:
-            i += 1
-            continue
-        j = i + 1
-        while j < n and name_tok[j] and not doc[j].is_sent_start:
-            j += 1
-        runs.append((i, j))
-        i = j
+    starts = {s for s, _ in parsed.sent_tokens}
+    end = -1
+    for i in words.nonzero()[0].tolist():
+        if i == end and i not in starts:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+        end = i + 1
     full: dict[str, str] = {}  # surname or given name -> full name (first written wins)
     for m in taken:
         if m.role == ACTOR and m.id in people and m.end - m.start >= 2:
@@ -173,43 +188,57 @@ def unlisted_people(doc, reporting: Iterable[bool], taken: list[Match], *,
             titles.setdefault(tuple(doc[k].lower_ for k in range(*span)), set()).add(name)
     for start, end in singles:
         name = full.get(doc[start].text)
+        if name is None:
+            continue
         span = title_before(start)
-        if name is not None and (span is not None or reported(end)):
+        if span is not None or reported(end):
             found.append(Match(ACTOR, "actor", name, span[0] if span else start, end))
-    found += _title_references(doc, titles, taken + found)
+    if titles:
+        found += _title_references(parsed, titles, taken + found)
     return sorted(found, key=lambda m: m.start)
 
 
-def _title_references(doc, titles: dict[tuple[str, ...], set[str]],
+def _title_references(parsed: "Parsed", titles: dict[tuple[str, ...], set[str]],
                       taken: list[Match]) -> list[Match]:
     """"The *Deputy Secretary* said": a title of two words or more, not followed by a name,
     is the one person it was written before. Codebook *titles* it overlaps give way (the
     caller drops them); actors (the codebook's, and names with their titles) do not."""
+    doc = parsed.doc
     n = len(doc)
-    actor = [False] * n
+    actor = np.zeros(n, dtype=bool)
     for m in taken:
         if m.role == ACTOR:
-            for i in range(m.start, min(m.end, n)):
-                actor[i] = True
-    name_tok = [not actor[i] and _name_word(doc[i]) for i in range(n)]
+            actor[m.start:m.end] = True
+    name_tok = (_name_words(parsed) & ~actor).tolist()
+    lower = parsed.column("LOWER")
+    title_case = parsed.column("IS_TITLE")
     out: list[Match] = []
     for key, names in titles.items():
         if len(names) != 1:
             continue  # two people under one title: which is meant is not known
         (name,) = names
         k = len(key)
-        for i in range(n - k + 1):
-            if (doc[i].is_title and tuple(doc[x].lower_ for x in range(i, i + k)) == key
-                    and not any(actor[i:i + k]) and not (i + k < n and name_tok[i + k])):
+        first = (lower == hash_string(key[0])) & (title_case == 1)
+        for i in first.nonzero()[0].tolist():
+            if (i + k <= n and tuple(doc[x].lower_ for x in range(i, i + k)) == key
+                    and not actor[i:i + k].any() and not (i + k < n and name_tok[i + k])):
                 out.append(Match(ACTOR, "actor", name, i, i + k))
     return out
 
 
-def _name_word(token) -> bool:
-    """A capitalised word that can be part of a person's name."""
-    text = token.text
-    return (token.is_alpha and token.is_title and len(text) > 1 and not token.is_stop
-            and text.lower() not in TITLE_WORDS and text.lower() not in _CALENDAR)
+def _name_words(parsed: "Parsed") -> np.ndarray:
+    """Which tokens are capitalised words that can be part of a person's name (a fresh,
+    writable array)."""
+    col = parsed.column
+    ok = ((col("IS_ALPHA") == 1) & (col("IS_TITLE") == 1) & (col("IS_STOP") == 0)
+          & (col("LENGTH") > 1))
+    return ok & ~in_sorted(col("LOWER"), _not_name_hashes())
+
+
+@lru_cache(maxsize=1)
+def _not_name_hashes() -> np.ndarray:
+    """The lower-case string hashes of title, office and calendar words."""
+    return np.array(sorted(hash_string(w) for w in TITLE_WORDS | _CALENDAR), dtype=np.uint64)
 
 
 def in_office_title(doc, start: int, end: int) -> bool:
