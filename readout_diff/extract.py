@@ -258,6 +258,7 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
             spans[(m.role, m.id, sent_of[m.start])].append(m)
 
     kept: dict[tuple[int, str], list[Match]] = defaultdict(list)  # (sentence, id) -> hits
+    title_case = parsed.column("IS_TITLE").tolist() if cues.case_names else []
     mentions: list[list[Mention]] = [[] for _ in range(n_sent)]
     commitments: list[Commitment] = []
     for m in hits:
@@ -265,8 +266,8 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         s = sent_of[m.start]
         if any(x.start <= m.start and m.end <= x.end for x in spans.get((EXCLUDE, m.id, s), ())):
             continue
-        if entry.kind == "topic" and cues.case_names and in_office_title(parsed.doc, m.start,
-                                                                         m.end):
+        if (entry.kind == "topic" and cues.case_names and title_case[m.start]
+                and in_office_title(parsed.doc, m.start, m.end)):
             continue  # "Assistant Secretary of Defense for China, *Taiwan* and Mongolia"
         if m.role == CONTEXTUAL and not ctx.licensed(m, spans.get((CONTEXT, m.id, s), []),
                                                        spans.get((BLOCK, m.id, s), []),
