@@ -314,9 +314,11 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         # A title that names an unlisted person ("the Deputy Secretary") replaces a codebook
         # title inside it ("Secretary"), and a codebook title right before an unlisted name
         # is that person's ("Deputy *Secretary* Sherman").
+        claimed = np.zeros(len(parsed.doc) + _TITLE_GAP + 1, dtype=bool)
+        for u in unlisted:  # the name's tokens, and the gap before it a title may end in
+            claimed[max(u.start - _TITLE_GAP, 0):u.end] = True
         kept_titles = [m for m in chosen if m.role != TITLE
-                       or not any(_overlaps(m, u) or 0 <= u.start - m.end <= _TITLE_GAP
-                                  for u in unlisted)]
+                       or not claimed[m.start:m.end + 1].any()]
         chosen_for_speakers = sorted(kept_titles + unlisted, key=lambda m: m.start)
     else:
         chosen_for_speakers = chosen

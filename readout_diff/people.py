@@ -218,10 +218,13 @@ def _title_references(parsed: "Parsed", titles: dict[tuple[str, ...], set[str]],
             continue  # two people under one title: which is meant is not known
         (name,) = names
         k = len(key)
-        first = (lower == hash_string(key[0])) & (title_case == 1)
-        for i in first.nonzero()[0].tolist():
-            if (i + k <= n and tuple(doc[x].lower_ for x in range(i, i + k)) == key
-                    and not actor[i:i + k].any() and not (i + k < n and name_tok[i + k])):
+        if k > n:
+            continue
+        at = title_case[:n - k + 1] == 1  # where the whole title, word by word, starts
+        for q, word in enumerate(key):
+            at &= lower[q:n - k + 1 + q] == hash_string(word)
+        for i in at.nonzero()[0].tolist():
+            if not actor[i:i + k].any() and not (i + k < n and name_tok[i + k]):
                 out.append(Match(ACTOR, "actor", name, i, i + k))
     return out
 
