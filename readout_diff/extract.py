@@ -303,7 +303,8 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
 
     chosen = _chosen_actors(actors)
     if cues.case_names:
-        chosen = [m for m in chosen if not _inside_other_name(parsed.doc, m)]
+        chosen = [m for m in chosen if not _inside_other_name(parsed.doc, m)
+                  and not _quoted_first_person(parsed, m)]
     extra_roles: dict[str, str] = {}
     if cues.case_names:  # names are spotted by their capitals
         people = frozenset(x for x, role in compiled.actor_roles.items()
@@ -584,6 +585,28 @@ def _inside_other_name(doc, m: Match) -> bool:
         return False
     nxt = doc[m.end]
     return nxt.is_title and nxt.is_alpha and nxt.lower_ not in _CALENDAR and not nxt.is_sent_start
+
+
+_FIRST_PERSON = frozenset({"i", "me", "my"})
+_QUOTE_REACH = 3000  # characters back looked at for the paragraph's quotation marks
+_OPENING_QUOTES = "“‘«"
+_CLOSING_QUOTES = "”’»"
+
+
+def _quoted_first_person(parsed: Parsed, m: Match) -> bool:
+    """An "I" inside quotation marks is whoever is quoted, not the actor the codebook gives
+    the author's "I" ("... said: “I am grateful to our partners”" in a readout of 2021)."""
+    if m.role != ACTOR or m.end - m.start != 1 or \
+            parsed.doc[m.start].lower_ not in _FIRST_PERSON:
+        return False
+    text = parsed.text
+    at = int(parsed.token_idx[m.start])
+    window = text[max(at - _QUOTE_REACH, 0):at]
+    breaks = [b.end() for b in _BLANK_LINE.finditer(window)]
+    before = window[breaks[-1]:] if breaks else window  # its paragraph, up to it
+    opened = sum(before.count(q) for q in _OPENING_QUOTES)
+    closed = sum(before.count(q) for q in _CLOSING_QUOTES)
+    return opened > closed or before.count('"') % 2 == 1
 
 
 _PREPOSITIONS = frozenset("with to of for by from on at against between toward towards about into "

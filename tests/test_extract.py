@@ -220,3 +220,9 @@ def test_a_comma_before_a_speaker_joins_no_list(text, speaker):
 ])
 def test_topic_words_that_are_not_the_topic(text, topics):
     assert set(analyze(text).topics) == topics
+
+
+def test_a_quoted_i_is_the_person_quoted():
+    a = analyze("“Help is on the way,” said Governor Whitmer. “I am grateful to our partners.”")
+    assert "Donald Trump" not in [s.speaker for s in a.sentences]
+    assert analyze("I had a great call with President Xi.").sentences[0].speaker == "Donald Trump"
