@@ -202,31 +202,41 @@ def _title_references(parsed: "Parsed", titles: dict[tuple[str, ...], set[str]],
                       taken: list[Match]) -> list[Match]:
     """"The *Deputy Secretary* said": a title of two words or more, not followed by a name,
     is the one person it was written before. Codebook *titles* it overlaps give way (the
-    caller drops them); actors (the codebook's, and names with their titles) do not."""
+    caller drops them); actors (the codebook's, and names with their titles) do not.
+
+    One pass over the tokens that start some title; at most ``_MAX_TITLES`` titles are looked
+    for, so a text of thousands of titled names costs linear time, not titles × tokens.
+    """
     doc = parsed.doc
     n = len(doc)
+    by_first: dict[int, list[tuple[tuple[int, ...], str]]] = {}
+    for key, names in list(titles.items())[:_MAX_TITLES]:
+        if len(names) == 1:  # two people under one title: which is meant is not known
+            hashes = tuple(hash_string(w) for w in key)
+            by_first.setdefault(hashes[0], []).append((hashes, next(iter(names))))
+    if not by_first:
+        return []
     actor = np.zeros(n, dtype=bool)
     for m in taken:
         if m.role == ACTOR:
             actor[m.start:m.end] = True
     name_tok = (_name_words(parsed) & ~actor).tolist()
-    lower = parsed.column("LOWER")
-    title_case = parsed.column("IS_TITLE")
+    lower_col = parsed.column("LOWER")
+    firsts = np.array(sorted(by_first), dtype=np.uint64)
+    at = in_sorted(lower_col, firsts) & (parsed.column("IS_TITLE") == 1)
+    lower = lower_col.tolist()
     out: list[Match] = []
-    for key, names in titles.items():
-        if len(names) != 1:
-            continue  # two people under one title: which is meant is not known
-        (name,) = names
-        k = len(key)
-        if k > n:
-            continue
-        at = title_case[:n - k + 1] == 1  # where the whole title, word by word, starts
-        for q, word in enumerate(key):
-            at &= lower[q:n - k + 1 + q] == hash_string(word)
-        for i in at.nonzero()[0].tolist():
-            if not actor[i:i + k].any() and not (i + k < n and name_tok[i + k]):
+    for i in at.nonzero()[0].tolist():
+        for hashes, name in by_first[lower[i]]:
+            k = len(hashes)
+            if (i + k <= n and tuple(lower[i:i + k]) == hashes and not actor[i:i + k].any()
+                    and not (i + k < n and name_tok[i + k])):
                 out.append(Match(ACTOR, "actor", name, i, i + k))
+                break
     return out
+
+
+_MAX_TITLES = 64  # titles of unlisted people looked for again in one text
 
 
 def _name_words(parsed: "Parsed") -> np.ndarray:
