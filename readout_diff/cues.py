@@ -113,13 +113,14 @@ CUES: dict[str, Cues] = {
         negation=_words("not no never nothing neither nor none without nobody avoid decline "
                         "refuse fail absent omit lack"),
         negation_determiners=_words("no"),
-        occasion_prepositions=_words("in at during throughout"),
+        occasion_prepositions=_words("in at during throughout on"),
         past_forms=_words("met spoke held came went took gave made saw told visited talked "
                           "called"),
         past_suffix="ed",
         discussion=_words("discuss discussion raise mention address touch talk come bring agenda "
                           "cover feature broach tackle say comment focus topic subject table "
-                          "include figure arise up reference refer"),
+                          "include figure arise up reference refer")
+        | {"get into", "go into", "delve into", "dwell on"},
         clause_breaks=_words("; : but while whereas although though however yet instead rather "
                              "— – meanwhile separately"),
         modality=_EN_MODALITY,
@@ -134,7 +135,7 @@ CUES: dict[str, Cues] = {
             "describe elaborate review exchange voice reject deny criticize object assure promise "
             "respond reply observe remark comment wish want seek hail applaud appreciate value "
             "maintain expect reaffirmed agreed noted stressed said told underscored "
-            "expressed welcomed urged pressed cite caution deplore lament regret"
+            "expressed welcomed urged pressed cite caution deplore lament regret write"
         ),
         pronouns=_words("he she"),
         descriptors=_words("candid constructive frank in-depth substantive pragmatic productive "

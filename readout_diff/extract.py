@@ -629,6 +629,9 @@ def _narrates(doc, j: int, hi: int, later: list) -> bool:
         return False
     if doc[j].norm_ in ("be", "'s") and j + 1 < hi:
         j += 1  # "was joined by", "was accompanied by"; "Blinken's Meeting with" (a headline)
+        if doc[j - 1].norm_ == "'s" and doc[j].norm_ not in _NARRATION_VERBS and j + 1 < hi \
+                and doc[j].is_title and doc[j + 1].norm_ in _NARRATION_VERBS:
+            j += 1  # "Yellen's Video *Call* with"
     verb = doc[j].norm_
     if verb not in _NARRATION_VERBS:
         return False
@@ -650,6 +653,7 @@ _WITH_AFTER = 11
 _WITH_REACH = 16
 _TITLE_GAP = 3  # tokens between a title and the name it belongs to ("Secretary of State X")
 _APPOSITION_WORDS = TITLE_WORDS | frozenset("of the and for & 's".split())
+_SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr"})
 
 
 def _past_apposition(doc, j: int, hi: int) -> int:
@@ -658,6 +662,8 @@ def _past_apposition(doc, j: int, hi: int) -> int:
     when there is no such apposition)."""
     if j >= hi or doc[j].text not in (",", "，"):
         return j
+    if j + 1 < hi and doc[j + 1].lower_ in _SUFFIXES:
+        return j + 2  # "Charles Q. Brown*, Jr.* held"
     for i in range(j + 1, hi):
         tok = doc[i]
         if tok.text in (",", "，"):
@@ -772,12 +778,23 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         cands.sort(key=lambda c: c[0])
         found: str | None = None
         narration = False
-        # 1. explicit reporting
-        for k, (start, end, name, _) in enumerate(cands):
+        # 1. explicit reporting; a closing ", X said." credits the whole sentence before
+        # anyone in it ("China firmly opposes ..., *he said*.")
+        order = list(enumerate(cands))
+        if cands:
+            k, (start, end, name, _) = order[-1]
+            j = next_content(end, hi)
+            if (name and start > lo and doc[start - 1].norm_ in (",", "，") and j < hi
+                    and cue.reporting[j] and (j + 1 >= hi or doc[j + 1].is_punct)):
+                order = [order[-1]]
+        for k, (start, end, name, _) in order:
             j = next_content(end, hi)
             n_acc = len(cue.according)
-            according = (n_acc and start >= n_acc
-                         and tuple(norm[start - n_acc:start].tolist()) == cue.according)
+            head = start  # "according to [White House Press] Secretary Jen Psaki"
+            while head > lo and doc[head - 1].is_title and start - head < _TITLE_GAP:
+                head -= 1
+            according = (n_acc and head >= n_acc
+                         and tuple(norm[head - n_acc:head].tolist()) == cue.according)
             if name and (according or (j < hi and j - end <= cue.reporting_window
                                        and cue.reporting[j])):
                 found = coordinated(cands, k)
@@ -788,8 +805,8 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
             # Opening the sentence or a clause after a comma; "the" or an honorific or
             # title word may come first ("*Mr.* Sullivan set out ...").
             opens = start == lo or doc[start - 1].norm_ in (",", "，") or all(
-                doc[k].norm_ == "the" or doc[k].lower_.rstrip(".") in TITLE_WORDS
-                for k in range(lo, start))
+                doc[k].norm_ in ("the", "of") or doc[k].lower_.rstrip(".") in TITLE_WORDS
+                or doc[k].is_title for k in range(lo, start))  # "... Janet L. Yellen"
             if opens and not (start > lo and doc[start - 1].norm_ in _PREPOSITIONS):
                 last = 0
                 while (last + 1 < len(cands) and cands[last + 1][0] == cands[last][1] + 1

@@ -58,7 +58,7 @@ science technology education health justice energy agriculture public internatio
 presidential people's republic party communist cpc ccp
 army navy force forces guard corps liberation academy university institute times news daily
 post journal association member officer coordinator services development housing labor
-transportation interior veterans environmental protection management budget intelligence
+transportation interior veterans environmental protection management budget intelligence war
 resources relations engagement policy strategy operations implementation infrastructure
 mr mrs ms dr amb gen adm sen rep doctor professor
 """.split())
@@ -74,7 +74,7 @@ _CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday 
 _CONNECTORS = frozenset({"of", "for", "and", "the", "&"})  # inside a title (a comma ends one)
 _TITLE_LOOKBACK = 8  # tokens back over a title's words ("Deputy Secretary of State ...")
 _SKIPPABLE = frozenset({"also", "further", "again", "then", "once", "repeatedly", "firmly",
-                        "clearly", "strongly"})
+                        "clearly", "strongly", "later"})
 
 
 def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Match], *,
@@ -90,10 +90,19 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
     if not n:
         return []
     words = _name_words(parsed)
+    taken_tok = [False] * (n + 1)
     for m in taken:
         words[m.start:m.end] = False
+        taken_tok[m.start:m.end] = [True] * (m.end - m.start)
     name_tok = words.tolist()
     reporting = list(reporting)
+    initial = _initials(parsed)
+
+    def before_taken(end: int) -> bool:
+        """Whether a codebook actor follows (after an initial, maybe): "Pete" in "Pete
+        Hegseth", "Janet" in "Janet L. Yellen" are that actor's given names."""
+        j = end + 1 if end < n and initial[end] else end
+        return taken_tok[j]
 
     def reported(end: int) -> bool:
         """A reporting verb right after: "Xie Feng *said*" (in lower case: "New York *State*"
@@ -112,9 +121,15 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
         i, last = start - 1, None
         while i >= 0 and start - i <= _TITLE_LOOKBACK and not doc[i + 1].is_sent_start:
             word = doc[i].lower_.rstrip(".")
-            if not (word in TITLE_WORDS or word in _CONNECTORS or doc[i].is_title):
-                break
-            if last is None and word in _PERSON_TITLES and doc[i].text[:1].isupper():
+            # Before the title noun, capitalised words of the office ("Secretary of *State*");
+            # past it, title words only ("*Deputy* Secretary", not "Admiral *Paparo* and
+            # General"). A title noun in lower case counts right before the name
+            # ("ministry *spokesperson* Zhang Xiaogang").
+            if not (word in TITLE_WORDS or word in _CONNECTORS
+                    or (last is None and doc[i].is_title and doc[i].norm_ not in _HEADLINE_VERBS)):
+                break  # (nor across a verb: "Paparo *Holds* Video Teleconference")
+            if last is None and word in _PERSON_TITLES and (doc[i].text[:1].isupper()
+                                                            or i == start - 1):
                 last = i
             i -= 1
         if last is None:
@@ -139,12 +154,13 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
                 return False
         return False
 
-    # Runs of name words, split at sentence starts (a name does not run across sentences).
+    # Runs of name words, split at sentence starts (a name does not run across sentences); a
+    # middle initial joins a run ("Samuel *J.* Paparo") but neither opens nor ends one.
     runs: list[tuple[int, int]] = []
     starts = {s for s, _ in parsed.sent_tokens}
     end = -1
     for i in words.nonzero()[0].tolist():
-        if i == end and i not in starts:
+        if i not in starts and runs and (i == end or (i == end + 1 and initial[end])):
             runs[-1] = (runs[-1][0], i + 1)
         else:
             runs.append((i, i + 1))
@@ -159,10 +175,12 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
     singles: list[tuple[int, int]] = []
     titles: dict[tuple[str, ...], set[str]] = {}  # a title written before a name -> the names
     for start, end in runs:
+        if before_taken(end):
+            continue  # a codebook actor's given name
         if end - start == 1:
             singles.append((start, end))
             continue
-        if not 2 <= end - start <= 3:
+        if not 2 <= end - start - sum(initial[start:end]) <= 3:
             continue
         span = title_before(start)
         if span is not None and span[0] >= 2 and doc[span[0] - 1].text == "," \
@@ -179,7 +197,7 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
             continue  # ("Flanagan, *Outreach Specialist*, Boston Mayor's ...": a title itself)
         if titled and end - start == 3 and doc[start - 1].lower_ in ("of", "for"):
             start += 1  # "Secretary of Transportation Pete Buttigieg": the office's last word
-        name = " ".join(doc[k].text for k in range(start, end))
+        name = " ".join(doc[k].text for k in range(start, end) if not initial[k])
         # The match covers the title too, as a codebook name "Secretary Blinken" does.
         found.append(Match(ACTOR, "actor", name, span[0] if span else start, end))
         for part in (doc[start].text, doc[end - 1].text):
@@ -239,19 +257,41 @@ def _title_references(parsed: "Parsed", titles: dict[tuple[str, ...], set[str]],
 _MAX_TITLES = 64  # titles of unlisted people looked for again in one text
 
 
+def _initials(parsed: "Parsed") -> list[bool]:
+    """Which tokens are initials ("J.", "Q."): a capital and a full stop."""
+    doc = parsed.doc
+    short = ((parsed.column("LENGTH") == 2) & (parsed.column("IS_ALPHA") == 0)).nonzero()[0]
+    out = [False] * len(doc)
+    for i in short.tolist():
+        text = doc[i].text
+        out[i] = text[0].isupper() and text[1] == "."
+    return out
+
+
 def _name_words(parsed: "Parsed") -> np.ndarray:
     """Which tokens are capitalised words that can be part of a person's name (a fresh,
     writable array)."""
     col = parsed.column
     ok = ((col("IS_ALPHA") == 1) & (col("IS_TITLE") == 1) & (col("IS_STOP") == 0)
           & (col("LENGTH") > 1))
-    return ok & ~in_sorted(col("LOWER"), _not_name_hashes())
+    return (ok & ~in_sorted(col("LOWER"), _not_name_hashes())
+            & ~in_sorted(col("NORM"), _verb_hashes()))
 
 
 @lru_cache(maxsize=1)
 def _not_name_hashes() -> np.ndarray:
     """The lower-case string hashes of title, office and calendar words."""
     return np.array(sorted(hash_string(w) for w in TITLE_WORDS | _CALENDAR), dtype=np.uint64)
+
+
+#: Verbs a headline capitalises ("Secretary Hegseth *Meets* With ..."): never a name.
+_HEADLINE_VERBS = frozenset("meet hold speak talk call visit host receive welcome join attend "
+                            "discuss say hail urge".split())
+
+
+@lru_cache(maxsize=1)
+def _verb_hashes() -> np.ndarray:
+    return np.array(sorted(hash_string(w) for w in _HEADLINE_VERBS), dtype=np.uint64)
 
 
 def in_office_title(doc, start: int, end: int) -> bool:

@@ -226,3 +226,18 @@ def test_a_quoted_i_is_the_person_quoted():
     a = analyze("“Help is on the way,” said Governor Whitmer. “I am grateful to our partners.”")
     assert "Donald Trump" not in [s.speaker for s in a.sentences]
     assert analyze("I had a great call with President Xi.").sentences[0].speaker == "Donald Trump"
+
+
+def test_initials_headlines_and_trailing_attribution():
+    a = analyze(
+        "Admiral Samuel J. Paparo held a video call with General Wu Yanan.\n\n"
+        "Admiral Paparo said the call was useful. He urged restraint.\n\n"
+        "Secretary Hegseth Meets With Minister Dong Jun\n\n"
+        "According to White House Press Secretary Jen Psaki, trade did not come up.")
+    assert [s.speaker for s in a.sentences] == [
+        None, "Samuel Paparo", "Samuel Paparo", None, "Jen Psaki"]
+    b = analyze("Yang Jiechi spoke first.\n\n"
+                "China firmly opposes any words that distort its position, he said.")
+    assert b.sentences[1].speaker == "Yang Jiechi"
+    assert analyze("We did not get into agriculture on this call.").negated_topics == (
+        "agriculture",)
