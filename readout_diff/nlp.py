@@ -122,7 +122,7 @@ class Parsed:
 
 #: The token attributes :meth:`Parsed.column` fetches together.
 _COLUMNS = ("NORM", "LOWER", "IS_STOP", "IS_PUNCT", "IS_SPACE", "IS_TITLE", "LIKE_NUM", "LENGTH",
-            "IS_ALPHA")
+            "IS_ALPHA", "IS_UPPER", "IS_LOWER")
 
 
 def parse(text: str, lang: str = "en") -> Parsed:

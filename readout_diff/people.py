@@ -25,6 +25,7 @@ title are the codebook's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
@@ -97,6 +98,15 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
     name_tok = words.tolist()
     reporting = list(reporting)
     initial = _initials(parsed)
+    # Token tests on the parse's columns (hashes and flags as Python lists): a look at
+    # doc[i] costs more than the test itself.
+    lower = parsed.column("LOWER").tolist()
+    norm = parsed.column("NORM").tolist()
+    title_case = parsed.column("IS_TITLE").tolist()
+    capital = (parsed.column("IS_TITLE") | parsed.column("IS_UPPER")).tolist()
+    lower_case = parsed.column("IS_LOWER").tolist()
+    starts = {s for s, _ in parsed.sent_tokens}
+    h = _hashes()
 
     def before_taken(end: int) -> bool:
         """Whether a codebook actor follows (after an initial, maybe): "Pete" in "Pete
@@ -108,10 +118,9 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
         """A reporting verb right after: "Xie Feng *said*" (in lower case: "New York *State*"
         is no statement)."""
         j = end
-        while j < n and doc[j].lower_ in _SKIPPABLE:
+        while j < n and lower[j] in h.skippable:
             j += 1
-        return (j < n and j - end <= reporting_window and reporting[j]
-                and doc[j].text[:1].islower())
+        return j < n and j - end <= reporting_window and reporting[j] and lower_case[j]
 
     def title_before(start: int) -> tuple[int, int] | None:
         """The title of office right before, in the same sentence, as a token span from its
@@ -119,23 +128,22 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
         "*Vice Minister* of Commerce Li Chenggang" (not across a comma: "Director, Monroe
         County" names no one); None when there is none."""
         i, last = start - 1, None
-        while i >= 0 and start - i <= _TITLE_LOOKBACK and not doc[i + 1].is_sent_start:
-            word = doc[i].lower_.rstrip(".")
+        while i >= 0 and start - i <= _TITLE_LOOKBACK and i + 1 not in starts:
+            word = lower[i]
             # Before the title noun, capitalised words of the office ("Secretary of *State*");
             # past it, title words only ("*Deputy* Secretary", not "Admiral *Paparo* and
             # General"). A title noun in lower case counts right before the name
             # ("ministry *spokesperson* Zhang Xiaogang").
-            if not (word in TITLE_WORDS or word in _CONNECTORS
-                    or (last is None and doc[i].is_title and doc[i].norm_ not in _HEADLINE_VERBS)):
+            if not (word in h.title_words or word in h.connectors
+                    or (last is None and title_case[i] and norm[i] not in h.verbs)):
                 break  # (nor across a verb: "Paparo *Holds* Video Teleconference")
-            if last is None and word in _PERSON_TITLES and (doc[i].text[:1].isupper()
-                                                            or i == start - 1):
+            if last is None and word in h.person_titles and (capital[i] or i == start - 1):
                 last = i
             i -= 1
         if last is None:
             return None
         first = i + 1
-        while first < last and doc[first].lower_ in _CONNECTORS:
+        while first < last and lower[first] in h.connectors:
             first += 1  # "the Vice Minister": the title starts at "Vice"
         return first, last + 1
 
@@ -144,20 +152,19 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
 
     def title_after(end: int) -> bool:
         """A comma and then a title of office: "Li Chenggang, *Vice Minister* of Commerce"."""
-        if end >= n or doc[end].text != ",":
+        if end >= n or lower[end] != h.comma:
             return False
         for i in range(end + 1, min(n, end + 1 + _TITLE_LOOKBACK)):
-            word = doc[i].lower_.rstrip(".")
-            if word in _PERSON_TITLES and doc[i].text[:1].isupper():
+            word = lower[i]
+            if word in h.person_titles and capital[i]:
                 return True
-            if not (word in TITLE_WORDS or word in _CONNECTORS or doc[i].is_title):
+            if not (word in h.title_words or word in h.connectors or title_case[i]):
                 return False
         return False
 
     # Runs of name words, split at sentence starts (a name does not run across sentences); a
     # middle initial joins a run ("Samuel *J.* Paparo") but neither opens nor ends one.
     runs: list[tuple[int, int]] = []
-    starts = {s for s, _ in parsed.sent_tokens}
     end = -1
     for i in words.nonzero()[0].tolist():
         if i not in starts and runs and (i == end or (i == end + 1 and initial[end])):
@@ -183,19 +190,18 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
         if not 2 <= end - start - sum(initial[start:end]) <= 3:
             continue
         span = title_before(start)
-        if span is not None and span[0] >= 2 and doc[span[0] - 1].text == "," \
+        if span is not None and span[0] >= 2 and lower[span[0] - 1] == h.comma \
                 and name_tok[span[0] - 2]:
             continue  # "Serina Floyd, *Chief Medical Officer*, ...": a title after a name
         titled = span is not None
-        if start > 0 and (doc[start - 1].lower_ == "the" or (doc[start - 1].is_title
-                                                           and not titled)):
+        if start > 0 and (lower[start - 1] == h.the or (title_case[start - 1] and not titled)):
             continue  # "the White House said", "People's Liberation Army": an institution
-        if end < n and doc[end].is_title and doc[end].lower_ in TITLE_WORDS:
+        if end < n and title_case[end] and lower[end] in h.title_words_exact:
             continue  # "White House *Gender Policy* Council": inside an institution's name
-        after_comma = start > 0 and doc[start - 1].text == ","
+        after_comma = start > 0 and lower[start - 1] == h.comma
         if not (titled or reported(end) or (title_after(end) and not after_comma)):
             continue  # ("Flanagan, *Outreach Specialist*, Boston Mayor's ...": a title itself)
-        if titled and end - start == 3 and doc[start - 1].lower_ in ("of", "for"):
+        if titled and end - start == 3 and lower[start - 1] in h.of_for:
             start += 1  # "Secretary of Transportation Pete Buttigieg": the office's last word
         name = " ".join(doc[k].text for k in range(start, end) if not initial[k])
         # The match covers the title too, as a codebook name "Secretary Blinken" does.
@@ -204,7 +210,10 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
             full.setdefault(part, name)
         if span is not None and span[1] - span[0] >= 2:
             titles.setdefault(tuple(doc[k].lower_ for k in range(*span)), set()).add(name)
+    surnames = {hash_string(part.lower()) for part in full}  # a cheap test before doc[i]
     for start, end in singles:
+        if lower[start] not in surnames:
+            continue
         name = full.get(doc[start].text)
         if name is None:
             continue
@@ -276,6 +285,35 @@ def _name_words(parsed: "Parsed") -> np.ndarray:
           & (col("LENGTH") > 1))
     return (ok & ~in_sorted(col("LOWER"), _not_name_hashes())
             & ~in_sorted(col("NORM"), _verb_hashes()))
+
+
+@dataclass(frozen=True)
+class _Hashes:
+    """spaCy string hashes of the word lists above, for tests on the LOWER and NORM columns
+    (a word with a full stop too: "Gen." is "gen")."""
+
+    title_words: frozenset[int]
+    title_words_exact: frozenset[int]
+    person_titles: frozenset[int]
+    connectors: frozenset[int]
+    skippable: frozenset[int]
+    verbs: frozenset[int]
+    of_for: frozenset[int]
+    comma: int
+    the: int
+
+
+@lru_cache(maxsize=1)
+def _hashes() -> _Hashes:
+    def dotted(words: Iterable[str]) -> frozenset[int]:
+        return frozenset(hash_string(v) for w in words for v in (w, w + "."))
+
+    def plain(words: Iterable[str]) -> frozenset[int]:
+        return frozenset(hash_string(w) for w in words)
+
+    return _Hashes(dotted(TITLE_WORDS), plain(TITLE_WORDS), dotted(_PERSON_TITLES),
+                   dotted(_CONNECTORS), plain(_SKIPPABLE), plain(_HEADLINE_VERBS),
+                   plain(("of", "for")), hash_string(","), hash_string("the"))
 
 
 @lru_cache(maxsize=1)
