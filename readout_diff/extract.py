@@ -318,7 +318,8 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
         claimed = np.zeros(len(parsed.doc) + _TITLE_GAP + 1, dtype=bool)
         for u in unlisted:  # the name's tokens, and the gap before it a title may end in
             claimed[max(u.start - _TITLE_GAP, 0):u.end] = True
-        kept_titles = [m for m in chosen if m.role != TITLE
+        kept_titles = [m for m in chosen
+                       if not (m.role == TITLE or compiled.actor_roles.get(m.id) == "side")
                        or not claimed[m.start:m.end + 1].any()]
         chosen_for_speakers = sorted(kept_titles + unlisted, key=lambda m: m.start)
     else:

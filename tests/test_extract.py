@@ -241,3 +241,14 @@ def test_initials_headlines_and_trailing_attribution():
     assert b.sentences[1].speaker == "Yang Jiechi"
     assert analyze("We did not get into agriculture on this call.").negated_topics == (
         "agriculture",)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("A Treasury spokesperson said the call did not take up the Phase One agreement.",
+     "US side"),
+    ("Climate did not come up, a senior State Department official told reporters.", "US side"),
+    ("A Foreign Ministry spokesperson said China opposes the sanctions.", "Chinese side"),
+    ("Defense Ministry spokesperson Wu Qian later said the call was useful.", "Wu Qian"),
+])
+def test_unnamed_officials_speak_for_their_side(text, speaker):
+    assert analyze(text).sentences[0].speaker == speaker
