@@ -61,6 +61,9 @@ class Cues:
     #: Max distance (tokens) from the end of an actor's name to the content word after it that
     #: must be a reporting verb for the actor to be credited ("Xi *stressed*", "Xi also *noted*").
     reporting_window: int = 3
+    #: Words passed over between a speaker and the reporting verb ("Xi *also* stressed", "Wu
+    #: Qian *later* said"); English adverbs in "-ly" are passed over too.
+    before_reporting: frozenset[str] = frozenset()
     #: Words after a negation that make it "not only" rather than a negation.
     limiters: frozenset[str] = frozenset({"only", "just", "merely", "least"})
     #: Phrases that contain a cue word but are not cues (see the module docstring).
@@ -113,6 +116,8 @@ CUES: dict[str, Cues] = {
         negation=_words("not no never nothing neither nor none without nobody avoid decline "
                         "refuse fail absent omit lack"),
         negation_determiners=_words("no"),
+        before_reporting=_words("also further again then once repeatedly both all has have had "
+                                "would will firmly clearly strongly later"),
         occasion_prepositions=_words("in at during throughout on"),
         past_forms=_words("met spoke held came went took gave made saw told visited talked "
                           "called"),

@@ -47,7 +47,7 @@ from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT,
                        CompiledCodebook, Match)
 from .model import Commitment, Mention
 from .nlp import Parsed
-from .people import TITLE_WORDS, in_office_title, unlisted_people
+from .people import CALENDAR, TITLE_WORDS, in_office_title, unlisted_people
 
 __all__ = ["Findings", "extract"]
 
@@ -307,9 +307,9 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
                   and not _quoted_first_person(parsed, m)]
     extra_roles: dict[str, str] = {}
     if cues.case_names:  # names are spotted by their capitals
-        people = frozenset(x for x, role in compiled.actor_roles.items()
-                           if role in ("leader", "official"))
-        unlisted = unlisted_people(parsed, cue.reporting.tolist(), chosen, people=people,
+        unlisted = unlisted_people(parsed, cue.reporting.tolist(), chosen,
+                                   people=compiled.person_ids,
+                                   skippable=cues.before_reporting,
                                    reporting_window=cues.reporting_window)
         extra_roles = {m.id: "official" for m in unlisted}
         # A title that names an unlisted person ("the Deputy Secretary") replaces a codebook
@@ -574,8 +574,6 @@ def _chosen_actors(actors: list[Match]) -> list[Match]:
     return chosen
 
 
-_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february "
-                      "march april may june july august september october november december".split())
 
 
 def _inside_other_name(doc, m: Match) -> bool:
@@ -585,7 +583,7 @@ def _inside_other_name(doc, m: Match) -> bool:
     if m.role != ACTOR or m.end - m.start != 1 or m.end >= len(doc):
         return False
     nxt = doc[m.end]
-    return nxt.is_title and nxt.is_alpha and nxt.lower_ not in _CALENDAR and not nxt.is_sent_start
+    return nxt.is_title and nxt.is_alpha and nxt.lower_ not in CALENDAR and not nxt.is_sent_start
 
 
 _FIRST_PERSON = frozenset({"i", "me", "my"})
@@ -612,8 +610,6 @@ def _quoted_first_person(parsed: Parsed, m: Match) -> bool:
 
 _PREPOSITIONS = frozenset("with to of for by from on at against between toward towards about into "
                           "in over under than like among upon".split())
-_SKIPPABLE = frozenset("also further again then once repeatedly both all has have had would will "
-                       "firmly clearly strongly".split())
 _EVENT_VERBS = frozenset("meet hold have speak talk call host welcome receive visit greet join "
                          "accompany".split())
 _SIDE_NAMES = {"cn": "Chinese side", "us": "US side"}
@@ -733,8 +729,10 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
     def is_person(name: str | None) -> bool:
         return name is not None and roles.get(name) in ("leader", "official")
 
+    skippable = CUES[compiled.lang].before_reporting
+
     def next_content(i: int, hi: int) -> int:
-        while i < hi and (doc[i].norm_ in _SKIPPABLE or doc[i].text.endswith("ly")):
+        while i < hi and (doc[i].norm_ in skippable or doc[i].text.endswith("ly")):
             i += 1
         return i
 

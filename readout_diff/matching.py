@@ -83,6 +83,9 @@ class CompiledCodebook:
             self._add_phrases(f"{ACTOR}|actor|{actor.name}", actor.names.get(lang, ()))
             for title in actor.titles:
                 self.title_holders[title].append(actor.name)
+        #: Actors who are persons (leaders, officials), not sides: their surnames name them.
+        self.person_ids = frozenset(name for name, role in self.actor_roles.items()
+                                    if role in ("leader", "official"))
         for title in self.title_holders:
             # "the President" / "The President": resolved later to the first holder mentioned.
             docs = [self.nlp.make_doc(f"the {title}")]

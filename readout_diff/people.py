@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
@@ -44,7 +44,7 @@ def hash_string(word: str) -> int:
 
     return int(spacy_hash(word))
 
-__all__ = ["TITLE_WORDS", "in_office_title", "unlisted_people"]
+__all__ = ["CALENDAR", "TITLE_WORDS", "in_office_title", "unlisted_people"]
 
 #: Words of titles and offices, never part of a person's name.
 TITLE_WORDS = frozenset("""
@@ -70,33 +70,34 @@ advisor counselor councilor chairman chair chief spokesperson spokesman spokeswo
 admiral colonel governor mayor senator speaker mr mrs ms dr amb gen adm sen rep doctor
 professor officer coordinator
 """.split())
-_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february "
+#: Capitalised words that are dates, never names.
+CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february "
                       "march april may june july august september october november december".split())
 _CONNECTORS = frozenset({"of", "for", "and", "the", "&"})  # inside a title (a comma ends one)
 _TITLE_LOOKBACK = 8  # tokens back over a title's words ("Deputy Secretary of State ...")
-_SKIPPABLE = frozenset({"also", "further", "again", "then", "once", "repeatedly", "firmly",
-                        "clearly", "strongly", "later"})
 
 
-def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Match], *,
+def unlisted_people(parsed: "Parsed", reporting: Sequence[bool], taken: list[Match], *,
                     people: frozenset[str] = frozenset(),
+                    skippable: frozenset[str] = frozenset(),
                     reporting_window: int = 3) -> list[Match]:
     """Actor matches for the people a parsed readout names who are not among ``taken`` (the
     codebook's actor and title matches), as the module docstring describes; ``reporting[i]``
-    says whether token ``i`` is a reporting verb. ``people`` are the ids of codebook actors who
-    are persons: a bare surname of one named in full ("Li Chenggang ... *Li* said") is theirs
+    says whether token ``i`` is a reporting verb, and ``skippable`` words may stand between a
+    name and it (``Cues.before_reporting``). ``people`` are the ids of codebook actors who are
+    persons: a bare surname of one named in full ("Li Chenggang ... *Li* said") is theirs
     too."""
     doc = parsed.doc
     n = len(doc)
     if not n:
         return []
-    words = _name_words(parsed)
+    all_words = _name_words(parsed)
+    words = all_words.copy()
     taken_tok = [False] * (n + 1)
     for m in taken:
         words[m.start:m.end] = False
         taken_tok[m.start:m.end] = [True] * (m.end - m.start)
     name_tok = words.tolist()
-    reporting = list(reporting)
     initial = _initials(parsed)
     # Token tests on the parse's columns (hashes and flags as Python lists): a look at
     # doc[i] costs more than the test itself.
@@ -107,6 +108,7 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
     lower_case = parsed.column("IS_LOWER").tolist()
     starts = {s for s, _ in parsed.sent_tokens}
     h = _hashes()
+    skip = _hash_set(skippable)
 
     def before_taken(end: int) -> bool:
         """Whether a codebook actor follows (after an initial, maybe): "Pete" in "Pete
@@ -118,7 +120,7 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
         """A reporting verb right after: "Xie Feng *said*" (in lower case: "New York *State*"
         is no statement)."""
         j = end
-        while j < n and lower[j] in h.skippable:
+        while j < n and lower[j] in skip:
             j += 1
         return j < n and j - end <= reporting_window and reporting[j] and lower_case[j]
 
@@ -221,12 +223,12 @@ def unlisted_people(parsed: "Parsed", reporting: Iterable[bool], taken: list[Mat
         if span is not None or reported(end):
             found.append(Match(ACTOR, "actor", name, span[0] if span else start, end))
     if titles:
-        found += _title_references(parsed, titles, taken + found)
+        found += _title_references(parsed, titles, taken + found, all_words)
     return sorted(found, key=lambda m: m.start)
 
 
 def _title_references(parsed: "Parsed", titles: dict[tuple[str, ...], set[str]],
-                      taken: list[Match]) -> list[Match]:
+                      taken: list[Match], name_words: np.ndarray) -> list[Match]:
     """"The *Deputy Secretary* said": a title of two words or more, not followed by a name,
     is the one person it was written before. Codebook *titles* it overlaps give way (the
     caller drops them); actors (the codebook's, and names with their titles) do not.
@@ -247,7 +249,7 @@ def _title_references(parsed: "Parsed", titles: dict[tuple[str, ...], set[str]],
     for m in taken:
         if m.role == ACTOR:
             actor[m.start:m.end] = True
-    name_tok = (_name_words(parsed) & ~actor).tolist()
+    name_tok = (name_words & ~actor).tolist()
     lower_col = parsed.column("LOWER")
     firsts = np.array(sorted(by_first), dtype=np.uint64)
     at = in_sorted(lower_col, firsts) & (parsed.column("IS_TITLE") == 1)
@@ -296,11 +298,16 @@ class _Hashes:
     title_words_exact: frozenset[int]
     person_titles: frozenset[int]
     connectors: frozenset[int]
-    skippable: frozenset[int]
     verbs: frozenset[int]
     of_for: frozenset[int]
     comma: int
     the: int
+
+
+@lru_cache(maxsize=16)
+def _hash_set(words: frozenset[str]) -> frozenset[int]:
+    """The string hashes of ``words`` (cached: the cue lists are fixed per language)."""
+    return frozenset(hash_string(w) for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -308,18 +315,16 @@ def _hashes() -> _Hashes:
     def dotted(words: Iterable[str]) -> frozenset[int]:
         return frozenset(hash_string(v) for w in words for v in (w, w + "."))
 
-    def plain(words: Iterable[str]) -> frozenset[int]:
-        return frozenset(hash_string(w) for w in words)
 
-    return _Hashes(dotted(TITLE_WORDS), plain(TITLE_WORDS), dotted(_PERSON_TITLES),
-                   dotted(_CONNECTORS), plain(_SKIPPABLE), plain(_HEADLINE_VERBS),
-                   plain(("of", "for")), hash_string(","), hash_string("the"))
+    return _Hashes(dotted(TITLE_WORDS), _hash_set(TITLE_WORDS), dotted(_PERSON_TITLES),
+                   dotted(_CONNECTORS), _hash_set(_HEADLINE_VERBS),
+                   _hash_set(frozenset({"of", "for"})), hash_string(","), hash_string("the"))
 
 
 @lru_cache(maxsize=1)
 def _not_name_hashes() -> np.ndarray:
     """The lower-case string hashes of title, office and calendar words."""
-    return np.array(sorted(hash_string(w) for w in TITLE_WORDS | _CALENDAR), dtype=np.uint64)
+    return np.array(sorted(hash_string(w) for w in TITLE_WORDS | CALENDAR), dtype=np.uint64)
 
 
 #: Verbs a headline capitalises ("Secretary Hegseth *Meets* With ..."): never a name.
