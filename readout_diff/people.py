@@ -38,13 +38,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .nlp import Parsed
 
 
+__all__ = ["CALENDAR", "TITLE_WORDS", "in_office_title", "unlisted_people"]
+
+
 def hash_string(word: str) -> int:
     """spaCy's hash of a string (what ``LOWER`` and ``NORM`` columns hold)."""
     from spacy.strings import hash_string as spacy_hash
 
     return int(spacy_hash(word))
 
-__all__ = ["CALENDAR", "TITLE_WORDS", "in_office_title", "unlisted_people"]
 
 #: Words of titles and offices, never part of a person's name.
 TITLE_WORDS = frozenset("""
@@ -148,9 +150,6 @@ def unlisted_people(parsed: "Parsed", reporting: Sequence[bool], taken: list[Mat
         while first < last and lower[first] in h.connectors:
             first += 1  # "the Vice Minister": the title starts at "Vice"
         return first, last + 1
-
-    def after_title(start: int) -> bool:
-        return title_before(start) is not None
 
     def title_after(end: int) -> bool:
         """A comma and then a title of office: "Li Chenggang, *Vice Minister* of Commerce"."""
@@ -285,8 +284,8 @@ def _name_words(parsed: "Parsed") -> np.ndarray:
     col = parsed.column
     ok = ((col("IS_ALPHA") == 1) & (col("IS_TITLE") == 1) & (col("IS_STOP") == 0)
           & (col("LENGTH") > 1))
-    return (ok & ~in_sorted(col("LOWER"), _not_name_hashes())
-            & ~in_sorted(col("NORM"), _verb_hashes()))
+    return (ok & ~in_sorted(col("LOWER"), _sorted_hashes(TITLE_WORDS | CALENDAR))
+            & ~in_sorted(col("NORM"), _sorted_hashes(_HEADLINE_VERBS)))
 
 
 @dataclass(frozen=True)
@@ -315,26 +314,22 @@ def _hashes() -> _Hashes:
     def dotted(words: Iterable[str]) -> frozenset[int]:
         return frozenset(hash_string(v) for w in words for v in (w, w + "."))
 
-
     return _Hashes(dotted(TITLE_WORDS), _hash_set(TITLE_WORDS), dotted(_PERSON_TITLES),
                    dotted(_CONNECTORS), _hash_set(_HEADLINE_VERBS),
                    _hash_set(frozenset({"of", "for"})), hash_string(","), hash_string("the"))
 
 
-@lru_cache(maxsize=1)
-def _not_name_hashes() -> np.ndarray:
-    """The lower-case string hashes of title, office and calendar words."""
-    return np.array(sorted(hash_string(w) for w in TITLE_WORDS | CALENDAR), dtype=np.uint64)
+@lru_cache(maxsize=4)
+def _sorted_hashes(words: frozenset[str]) -> np.ndarray:
+    """The string hashes of ``words`` as a sorted array, for :func:`~readout_diff.arrays.in_sorted`
+    on a column."""
+    return np.array(sorted(_hash_set(words)), dtype=np.uint64)
 
 
 #: Verbs a headline capitalises ("Secretary Hegseth *Meets* With ..."): never a name.
 _HEADLINE_VERBS = frozenset("meet hold speak talk call visit host receive welcome join attend "
                             "discuss say hail urge".split())
 
-
-@lru_cache(maxsize=1)
-def _verb_hashes() -> np.ndarray:
-    return np.array(sorted(hash_string(w) for w in _HEADLINE_VERBS), dtype=np.uint64)
 
 
 def in_office_title(doc, start: int, end: int) -> bool:
