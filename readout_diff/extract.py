@@ -313,15 +313,15 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
                                    reporting_window=cues.reporting_window)
         extra_roles = {m.id: "official" for m in unlisted}
         # A title that names an unlisted person ("the Deputy Secretary") replaces a codebook
-        # title inside it ("Secretary"), and a codebook title right before an unlisted name
-        # is that person's ("Deputy *Secretary* Sherman").
+        # title or side inside it ("Secretary"), and a codebook title right before an
+        # unlisted name is that person's ("Deputy *Secretary* Sherman").
         claimed = np.zeros(len(parsed.doc) + _TITLE_GAP + 1, dtype=bool)
         for u in unlisted:  # the name's tokens, and the gap before it a title may end in
             claimed[max(u.start - _TITLE_GAP, 0):u.end] = True
-        kept_titles = [m for m in chosen
-                       if not (m.role == TITLE or compiled.actor_roles.get(m.id) == "side")
-                       or not claimed[m.start:m.end + 1].any()]
-        chosen_for_speakers = sorted(kept_titles + unlisted, key=lambda m: m.start)
+        kept = [m for m in chosen
+                if not (m.role == TITLE or compiled.actor_roles.get(m.id) == "side")
+                or not claimed[m.start:m.end + 1].any()]
+        chosen_for_speakers = sorted(kept + unlisted, key=lambda m: m.start)
     else:
         chosen_for_speakers = chosen
     speakers = _speakers(parsed, cue, chosen_for_speakers, compiled, extra_roles)
@@ -638,16 +638,40 @@ def _narrates(doc, j: int, hi: int, later: list) -> bool:
     for i in range(j + 1, min(hi, j + _WITH_AFTER)):
         if i in starts and i <= j + 2:
             return True  # a direct object that is an actor
-        if doc[i].norm_ == "with" and any(i < x <= i + _WITH_REACH for x in starts):
+        if doc[i].norm_ == "with" and _titled_object(doc, i + 1, hi, starts):
             return True  # "met with [US Secretary of State] Antony Blinken"
     return False
 
 
+def _titled_object(doc, i: int, hi: int, starts: list[int]) -> bool:
+    """Whether an actor starts at ``i`` or after a title only ("with *Director of the Office of
+    the Central Foreign Affairs Commission and Foreign Minister* Wang Yi", "with *visiting US
+    Treasury Secretary* Janet Yellen", "with *his counterpart*", "with *President-elect*
+    Trump"); "with the press and urged Biden" is no meeting with Biden."""
+    titled = False  # a capitalised word seen: "of", "and" may join the title's parts
+    loose = _LOWER_BEFORE_TITLE  # lower-case words allowed before the title starts
+    for k in range(i, min(hi, i + _WITH_REACH + 1)):
+        if k in starts:
+            return True
+        tok = doc[k]
+        if tok.is_title or tok.is_upper:
+            titled = True
+        elif tok.text == "-" or (k > i and doc[k - 1].text == "-" and tok.is_alpha):
+            continue  # "President-elect"
+        elif tok.lower_ == "the" or (titled and tok.lower_ in _APPOSITION_WORDS):
+            continue
+        elif not titled and loose and tok.is_alpha:
+            loose -= 1
+        else:
+            return False
+    return False
+
+
 # "spoke today for more than two hours *with*": how far after the verb "with" may come, and how
-# far after "with" the actor ("with Director of the Office of the Central Foreign Affairs
-# Commission and Foreign Minister Wang Yi": titles come first).
+# long the title between "with" and the actor may be (:func:`_titled_object`).
 _WITH_AFTER = 11
 _WITH_REACH = 16
+_LOWER_BEFORE_TITLE = 2
 _TITLE_GAP = 3  # tokens between a title and the name it belongs to ("Secretary of State X")
 _APPOSITION_WORDS = TITLE_WORDS | frozenset("of the and for & 's".split())
 _SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr"})

@@ -247,8 +247,19 @@ def test_initials_headlines_and_trailing_attribution():
     ("A Treasury spokesperson said the call did not take up the Phase One agreement.",
      "US side"),
     ("Climate did not come up, a senior State Department official told reporters.", "US side"),
-    ("A Foreign Ministry spokesperson said China opposes the sanctions.", "Chinese side"),
+    ("A Chinese Foreign Ministry spokesperson said China opposes the sanctions.",
+     "Chinese side"),
     ("Defense Ministry spokesperson Wu Qian later said the call was useful.", "Wu Qian"),
 ])
 def test_unnamed_officials_speak_for_their_side(text, speaker):
+    assert analyze(text).sentences[0].speaker == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("He Lifeng held talks in Beijing with visiting US Treasury Secretary Janet Yellen.", None),
+    ("Xi Jinping Speaks with US President-elect Trump on the Phone", None),
+    # "with" the press, not with Biden: Xi's statement
+    ("Xi spoke with the press and urged Biden to act.", "Xi Jinping"),
+])
+def test_met_with_is_narration_only_when_an_actor_follows_a_title(text, speaker):
     assert analyze(text).sentences[0].speaker == speaker
