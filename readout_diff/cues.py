@@ -119,8 +119,7 @@ CUES: dict[str, Cues] = {
         before_reporting=_words("also further again then once repeatedly both all has have had "
                                 "would will firmly clearly strongly later"),
         occasion_prepositions=_words("in at during throughout on"),
-        past_forms=_words("met spoke held came went took gave made saw told visited talked "
-                          "called"),
+        past_forms=_words("met spoke held came went took gave made saw told"),  # and "-ed"
         past_suffix="ed",
         discussion=_words("discuss discussion raise mention address touch talk come bring agenda "
                           "cover feature broach tackle say comment focus topic subject table "

@@ -46,7 +46,7 @@ from .cues import CUES, Cues
 from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT, TITLE,
                        CompiledCodebook, Match)
 from .model import Commitment, Mention
-from .nlp import Parsed
+from .nlp import Parsed, string_hashes
 from .people import CALENDAR, TITLE_WORDS, in_office_title, unlisted_people
 
 __all__ = ["Findings", "extract"]
@@ -400,8 +400,7 @@ class _Context:
         self.limiter_at = frozenset(cue.limiter.nonzero()[0].tolist())
         self.reporting_at = frozenset(cue.reporting.nonzero()[0].tolist())
         self.determiner_at = frozenset(cue.neg_determiner.nonzero()[0].tolist())
-        strings = parsed.doc.vocab.strings
-        self.occasion_prepositions = frozenset(strings.add(w) for w in cues.occasion_prepositions)
+        self.occasion_prepositions = string_hashes(cues.occasion_prepositions)
 
     def gap(self, i: int, j: int) -> int:
         """Distance from position ``i`` to position ``j`` (tokens or characters)."""

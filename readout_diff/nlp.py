@@ -35,7 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["languages", "Parsed", "get_pipeline", "normalizer", "parse", "register_language"]
+__all__ = ["languages", "Parsed", "get_pipeline", "hash_string", "normalizer", "parse",
+           "register_language", "string_hashes"]
 
 _BUILDERS: dict[str, Callable[[], "Language"]] = {}
 _LOCK = threading.Lock()
@@ -123,6 +124,20 @@ class Parsed:
 #: The token attributes :meth:`Parsed.column` fetches together.
 _COLUMNS = ("NORM", "LOWER", "IS_STOP", "IS_PUNCT", "IS_SPACE", "IS_TITLE", "LIKE_NUM", "LENGTH",
             "IS_ALPHA", "IS_UPPER", "IS_LOWER")
+
+
+def hash_string(word: str) -> int:
+    """spaCy's hash of a string: what the ``NORM`` and ``LOWER`` columns of a parse hold, and
+    what ``vocab.strings.add`` returns, without a vocabulary."""
+    from spacy.strings import hash_string as spacy_hash
+
+    return int(spacy_hash(word))
+
+
+@lru_cache(maxsize=64)
+def string_hashes(words: frozenset[str]) -> frozenset[int]:
+    """The hashes of a fixed word list (cached: cue and title lists do not change)."""
+    return frozenset(hash_string(w) for w in words)
 
 
 def parse(text: str, lang: str = "en") -> Parsed:

@@ -33,6 +33,7 @@ import numpy as np
 
 from .arrays import in_sorted
 from .matching import ACTOR, Match
+from .nlp import hash_string, string_hashes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .nlp import Parsed
@@ -40,12 +41,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["CALENDAR", "TITLE_WORDS", "in_office_title", "unlisted_people"]
 
-
-def hash_string(word: str) -> int:
-    """spaCy's hash of a string (what ``LOWER`` and ``NORM`` columns hold)."""
-    from spacy.strings import hash_string as spacy_hash
-
-    return int(spacy_hash(word))
 
 
 #: Words of titles and offices, never part of a person's name.
@@ -110,7 +105,7 @@ def unlisted_people(parsed: "Parsed", reporting: Sequence[bool], taken: list[Mat
     lower_case = parsed.column("IS_LOWER").tolist()
     starts = {s for s, _ in parsed.sent_tokens}
     h = _hashes()
-    skip = _hash_set(skippable)
+    skip = string_hashes(skippable)
 
     def before_taken(end: int) -> bool:
         """Whether a codebook actor follows (after an initial, maybe): "Pete" in "Pete
@@ -303,27 +298,21 @@ class _Hashes:
     the: int
 
 
-@lru_cache(maxsize=16)
-def _hash_set(words: frozenset[str]) -> frozenset[int]:
-    """The string hashes of ``words`` (cached: the cue lists are fixed per language)."""
-    return frozenset(hash_string(w) for w in words)
-
-
 @lru_cache(maxsize=1)
 def _hashes() -> _Hashes:
     def dotted(words: Iterable[str]) -> frozenset[int]:
         return frozenset(hash_string(v) for w in words for v in (w, w + "."))
 
-    return _Hashes(dotted(TITLE_WORDS), _hash_set(TITLE_WORDS), dotted(_PERSON_TITLES),
-                   dotted(_CONNECTORS), _hash_set(_HEADLINE_VERBS),
-                   _hash_set(frozenset({"of", "for"})), hash_string(","), hash_string("the"))
+    return _Hashes(dotted(TITLE_WORDS), string_hashes(TITLE_WORDS), dotted(_PERSON_TITLES),
+                   dotted(_CONNECTORS), string_hashes(_HEADLINE_VERBS),
+                   string_hashes(frozenset({"of", "for"})), hash_string(","), hash_string("the"))
 
 
 @lru_cache(maxsize=4)
 def _sorted_hashes(words: frozenset[str]) -> np.ndarray:
     """The string hashes of ``words`` as a sorted array, for :func:`~readout_diff.arrays.in_sorted`
     on a column."""
-    return np.array(sorted(_hash_set(words)), dtype=np.uint64)
+    return np.array(sorted(string_hashes(words)), dtype=np.uint64)
 
 
 #: Verbs a headline capitalises ("Secretary Hegseth *Meets* With ..."): never a name.
