@@ -342,11 +342,12 @@ def in_office_title(doc, start: int, end: int) -> bool:
 
 def _title_noun_before(doc, prep: int) -> bool:
     """Whether a person's title noun comes before ``prep`` over title words only ("Deputy
-    Assistant *Secretary* of Defense" before "for")."""
+    Assistant *Secretary* of Defense" before "for"; in lower case too: "the senior *director*
+    for China and Taiwan")."""
     i = prep - 1
     while i >= 0 and prep - i <= _TITLE_LOOKBACK and not doc[i + 1].is_sent_start:
         word = doc[i].lower_.rstrip(".")
-        if word in _PERSON_TITLES and doc[i].text[:1].isupper():
+        if word in _PERSON_TITLES:
             return True
         if not ((word in TITLE_WORDS and doc[i].text[:1].isupper()) or word in _CONNECTORS):
             return False
