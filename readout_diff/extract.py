@@ -615,7 +615,16 @@ _SIDE_NAMES = {"cn": "Chinese side", "us": "US side"}
 _PROPOSED = _MODALITIES.index("proposed") + 1
 _AND = frozenset({"and", ",", "，", "、", "和", "与", "同"})
 _CONJUNCTIONS = _AND - {",", "，"}  # "、" is the Chinese list comma, a joiner of its own
-_NARRATION_VERBS = _EVENT_VERBS | {"attend", "travel"}
+_NARRATION_VERBS = _EVENT_VERBS | {"attend", "travel", "lead", "participate", "take"}
+# Verbs that narrate the meeting whatever follows: "X *attended* the talks", "the delegation
+# *was led by* X", "X also *took part*", "X traveled to Tianjin for talks".
+_TAKING_PART = frozenset({"attend", "join", "accompany", "travel", "participate"})
+# What "hold" and "have" narrate: the meeting itself ("held talks", "had a video call").
+_MEETING_NOUNS = frozenset("talk call meeting conversation consultation teleconference "
+                           "videoconference summit".split())
+_MEETING_FILLERS = frozenset("a an the phone telephone video virtual first new round of".split())
+_DASHES = frozenset({"--", "—", "–", "―"})
+_CONDITIONS = frozenset({"if", "unless", "whether"})
 
 
 def _narrates(doc, j: int, hi: int, later: list) -> bool:
@@ -623,6 +632,7 @@ def _narrates(doc, j: int, hi: int, later: list) -> bool:
     "attended the meeting", "was joined by X"?"""
     if j >= hi:
         return False
+    passive = doc[j].norm_ == "be"
     if doc[j].norm_ in ("be", "'s") and j + 1 < hi:
         j += 1  # "was joined by", "was accompanied by"; "Blinken's Meeting with" (a headline)
         if doc[j - 1].norm_ == "'s" and doc[j].norm_ not in _NARRATION_VERBS and j + 1 < hi \
@@ -631,14 +641,32 @@ def _narrates(doc, j: int, hi: int, later: list) -> bool:
     verb = doc[j].norm_
     if verb not in _NARRATION_VERBS:
         return False
-    if verb in ("attend", "join", "accompany", "travel"):
+    if verb == "take":  # "took part": "took note" and "took the view" are statements
+        return j + 1 < hi and doc[j + 1].norm_ == "part"
+    if verb == "lead":  # "the delegation *was led by* X"; "X will lead for China" is a plan
+        return passive
+    if verb in _TAKING_PART:
         return True  # "X traveled to Tianjin for talks": the trip is the meeting
+    if doc[j].is_title:
+        return True  # a headline: "China and the US *Hold* First Meeting of ..."
+    if verb in ("hold", "have"):
+        # "held talks", "had a phone call"; "held candid and productive talks" characterises
+        # them, which both sides do
+        i = j + 1
+        while i < hi and doc[i].norm_ in _MEETING_FILLERS:
+            i += 1
+        if i < hi and doc[i].norm_ in _MEETING_NOUNS:
+            return True
     starts = [c[0] for c in later]
     for i in range(j + 1, min(hi, j + _WITH_AFTER)):
         if i in starts and i <= j + 2:
             return True  # a direct object that is an actor
-        if doc[i].norm_ == "with" and _titled_object(doc, i + 1, hi, starts):
-            return True  # "met with [US Secretary of State] Antony Blinken"
+        norm = doc[i].norm_
+        # "met with [US Secretary of State] Antony Blinken"; "held a welcoming ceremony for
+        # Trump" (not "called for": a "for" right after the verb is its own phrase)
+        if (norm == "with" or (norm == "for" and i > j + 1)) and \
+                _titled_object(doc, i + 1, hi, starts):
+            return True
     return False
 
 
@@ -672,7 +700,7 @@ _WITH_AFTER = 11
 _WITH_REACH = 16
 _LOWER_BEFORE_TITLE = 2
 _TITLE_GAP = 3  # tokens between a title and the name it belongs to ("Secretary of State X")
-_APPOSITION_WORDS = TITLE_WORDS | frozenset("of the and for & 's".split())
+_APPOSITION_WORDS = TITLE_WORDS | frozenset("of the and for to & 's".split())
 _SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr"})
 
 
@@ -684,13 +712,77 @@ def _past_apposition(doc, j: int, hi: int) -> int:
         return j
     if j + 1 < hi and doc[j + 1].lower_ in _SUFFIXES:
         return j + 2  # "Charles Q. Brown*, Jr.* held"
-    for i in range(j + 1, hi):
+    if j + 1 < hi and doc[j + 1].lower_ in _APPOSITION_OPENERS:
+        # "He Lifeng*, who is also the Chinese lead person for ... affairs,* held talks",
+        # "Wang Yi*, also a member of the Political Bureau ...,* met"
+        close = next((k for k in range(j + 2, min(hi, j + _CLAUSE_REACH))
+                      if doc[k].text in (",", "，")), None)
+        return j if close is None else close + 1
+    i = j + 1
+    while i < hi:
         tok = doc[i]
         if tok.text in (",", "，"):
             return i + 1 if i > j + 1 else j
+        if tok.text in ("-", "–") and i > j + 1:  # "U.S. Indo*-*Pacific Command"
+            i += 1
+            continue
+        if tok.text == "(":  # "Trade Representative *(minister level)* and Vice Minister"
+            close = next((k for k in range(i + 1, min(hi, i + _PAREN_REACH)) if doc[k].text == ")"),
+                         None)
+            if close is None:
+                return j
+            i = close + 1
+            continue
         if not (tok.is_title or tok.is_upper or tok.lower_ in _APPOSITION_WORDS):
             return j
+        i += 1
     return j
+
+
+_PAREN_REACH = 8  # tokens inside a parenthesis of a title
+# Words that open an apposition of any wording, up to its closing comma (at most _CLAUSE_REACH).
+_APPOSITION_OPENERS = frozenset({"who", "also", "a", "an"})
+_CLAUSE_REACH = 32
+
+
+def _after_dateline(doc, lo: int, hi: int) -> int:
+    """Where a sentence begins after a wire dateline ("BEIJING, Feb. 10 (Xinhua) --"): its
+    place name is no speaker. ``lo`` itself when the sentence has none."""
+    if not (doc[lo].is_upper and doc[lo].is_alpha and len(doc[lo]) > 1):
+        return lo
+    for k in range(lo + 1, min(hi, lo + _DATELINE_REACH)):
+        tok = doc[k]
+        if tok.text in _DASHES:
+            return k + 1
+        if tok.is_alpha and tok.is_lower:
+            return lo  # prose, not a dateline
+    return lo
+
+
+_DATELINE_REACH = 12
+
+
+def _have_event(doc, j: int, hi: int) -> bool:
+    """Whether "have" at ``j`` is the main verb of an event ("*had* a phone call", "*had* talks
+    with") rather than an auxiliary ("had stressed")."""
+    return (j + 1 < hi and doc[j].norm_ == "have"
+            and doc[j + 1].norm_ in _HAVE_OBJECTS)
+
+
+_HAVE_OBJECTS = frozenset("a an the talk call meeting conversation discussion exchange "
+                          "dialogue".split())
+
+
+def _conditional(doc, lo: int, start: int) -> bool:
+    """Whether the token at ``start`` is in a conditional clause: "if", "unless" or "whether"
+    before it in the sentence, and no comma between."""
+    for k in range(start - 1, lo - 1, -1):
+        norm = doc[k].norm_
+        if norm in (",", "，", ";"):
+            return False
+        if norm in _CONDITIONS:
+            return True
+    return False
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # between two paragraphs
@@ -759,17 +851,34 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
             i += 1
         return i
 
-    def coordinated(cands: list, k: int) -> str | None:
+    def joint(cands: list, x: int, hi: int) -> int | None:
+        """The candidate joined after candidate x by "and" or a comma, past x's apposition
+        ("Xie Feng*, Ambassador to the United States,* and Hua Chunying"; actors inside the
+        apposition belong to its title), or None."""
+        at = _past_apposition(doc, cands[x][1], hi)
+        if doc[at].norm_ not in _AND if at < hi else True:
+            return None
+        return next((y for y in range(x + 1, len(cands)) if cands[y][0] == at + 1), None)
+
+    def chain_before(cands: list, k: int, hi: int) -> list[int]:
+        """Candidate k and the candidates joined to it before, in order."""
+        chain = [k]
+        while True:
+            prev = next((x for x in range(chain[0] - 1, -1, -1)
+                         if joint(cands, x, hi) == chain[0]), None)
+            if prev is None:
+                return chain
+            chain.insert(0, prev)
+
+    def coordinated(cands: list, k: int, hi: int) -> str | None:
         """The speaker of candidate k, merged with actors joined to it by "and": one side's
         officials give that side, the two leaders "both sides"."""
-        first = k
-        while (first > 0 and cands[first - 1][1] + 1 == cands[first][0]
-               and doc[cands[first - 1][1]].norm_ in _AND):
-            first -= 1
+        chain = chain_before(cands, k, hi)
         # Commas alone join nothing ("a red line for China, Yang said"): a list has its "and".
-        if not any(doc[cands[x][1]].norm_ in _CONJUNCTIONS for x in range(first, k)):
-            first = k
-        names = [c[2] for c in cands[first:k + 1]]
+        if not any(doc[_past_apposition(doc, cands[x][1], hi)].norm_ in _CONJUNCTIONS
+                   for x in chain[:-1]):
+            chain = [k]
+        names = [cands[x][2] for x in chain]
         if len(names) == 1 or not all(names):
             return cands[k][2]
         side_set = {sides.get(x) for x in names}
@@ -785,6 +894,11 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
     prev_end = 0
     for s in range(n_sent):
         lo, hi = parsed.sent_tokens[s]
+        # A wire story's lede ("BEIJING, Feb. 10 (Xinhua) -- X held talks with Y ...") tells
+        # the event: only an explicit reporting verb credits it (rule 1).
+        lede = hi > lo and _after_dateline(doc, lo, hi) > lo
+        if lede:
+            lo = _after_dateline(doc, lo, hi)
         start_char = parsed.sentences[s][0]
         same_par = s > 0 and not _BLANK_LINE.search(parsed.text, prev_end, start_char)
         prev_end = parsed.sentences[s][1]
@@ -797,7 +911,10 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
             pron = doc[i].norm_
             name = last_person if pron in ("he", "she") else (group or "both sides")
             cands.append((i, i + 1, name, "pronoun"))
-        cands.sort(key=lambda c: c[0])
+        # Nobody speaks in a dateline or in a condition ("*If the US side insists* on ...,
+        # China will ..."): the main clause has the speaker.
+        cands = sorted((c for c in cands if c[0] >= lo and not _conditional(doc, lo, c[0])),
+                       key=lambda c: c[0])
         found: str | None = None
         narration = False
         # 1. explicit reporting; a closing ", X said." credits the whole sentence before
@@ -810,19 +927,21 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
                     and cue.reporting[j] and (j + 1 >= hi or doc[j + 1].is_punct)):
                 order = [order[-1]]
         for k, (start, end, name, _) in order:
-            j = next_content(end, hi)
+            # "He Yadong*, spokesperson for the Ministry of Commerce,* said"
+            after = _past_apposition(doc, end, hi)
+            j = next_content(after, hi)
             n_acc = len(cue.according)
             head = start  # "according to [White House Press] Secretary Jen Psaki"
             while head > lo and doc[head - 1].is_title and start - head < _TITLE_GAP:
                 head -= 1
             according = (n_acc and head >= n_acc
                          and tuple(norm[head - n_acc:head].tolist()) == cue.according)
-            if name and (according or (j < hi and j - end <= cue.reporting_window
+            if name and (according or (j < hi and j - after <= cue.reporting_window
                                        and cue.reporting[j])):
-                found = coordinated(cands, k)
+                found = coordinated(cands, k, hi)
                 break
         # 2. the subject
-        if found is None and cands:
+        if found is None and cands and not lede:
             start, end, name, _ = cands[0]
             # Opening the sentence or a clause after a comma; "the" or an honorific or
             # title word may come first ("*Mr.* Sullivan set out ...").
@@ -830,15 +949,18 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
                 doc[k].norm_ in ("the", "of") or doc[k].lower_.rstrip(".") in TITLE_WORDS
                 or doc[k].is_title for k in range(lo, start))  # "... Janet L. Yellen"
             if opens and not (start > lo and doc[start - 1].norm_ in _PREPOSITIONS):
-                last = 0
-                while (last + 1 < len(cands) and cands[last + 1][0] == cands[last][1] + 1
-                       and doc[cands[last][1]].norm_ in _AND):
-                    last += 1
-                j = next_content(_past_apposition(doc, cands[last][1], hi), hi)
-                if _narrates(doc, j, hi, cands[last + 1:]):
+                last = 0  # the last actor of the subject ("Blinken and Sullivan")
+                while (nxt := joint(cands, last, hi)) is not None:
+                    last = nxt
+                j = _past_apposition(doc, cands[last][1], hi)
+                if not _have_event(doc, j, hi):  # "had a phone call with": a verb, no auxiliary
+                    j = next_content(j, hi)
+                # A post's "I had a great call with President Xi" is the author's statement.
+                if doc[start].lower_ not in _FIRST_PERSON and _narrates(doc, j, hi,
+                                                                       cands[last + 1:]):
                     narration = True  # "Biden spoke with Xi", "Xi welcomed Biden to ..."
                 else:
-                    found = coordinated(cands, last)
+                    found = coordinated(cands, last, hi)
                     # "should", "must", 应, 要: a demand, whatever the language
                     demand = j < hi and cue.modality[j] == _PROPOSED
                     if (person and same_par and not is_person(found)

@@ -67,6 +67,8 @@ advisor counselor councilor chairman chair chief spokesperson spokesman spokeswo
 admiral colonel governor mayor senator speaker mr mrs ms dr amb gen adm sen rep doctor
 professor officer coordinator
 """.split())
+# Abbreviated titles and honorifics: before a name only, never a noun after a comma.
+_HONORIFICS = frozenset("mr mrs ms dr amb gen adm sen rep".split())
 #: Capitalised words that are dates, never names.
 CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february "
                       "march april may june july august september october november december".split())
@@ -147,12 +149,14 @@ def unlisted_people(parsed: "Parsed", reporting: Sequence[bool], taken: list[Mat
         return first, last + 1
 
     def title_after(end: int) -> bool:
-        """A comma and then a title of office: "Li Chenggang, *Vice Minister* of Commerce"."""
+        """A comma and then a title of office: "Li Chenggang, *Vice Minister* of Commerce",
+        "He Yadong, *spokesperson* for the Ministry of Commerce" (a title noun may be in lower
+        case; an abbreviation, "Gen.", may not)."""
         if end >= n or lower[end] != h.comma:
             return False
         for i in range(end + 1, min(n, end + 1 + _TITLE_LOOKBACK)):
             word = lower[i]
-            if word in h.person_titles and capital[i]:
+            if word in h.person_titles and (capital[i] or word in h.person_nouns):
                 return True
             if not (word in h.title_words or word in h.connectors or title_case[i]):
                 return False
@@ -279,8 +283,14 @@ def _name_words(parsed: "Parsed") -> np.ndarray:
     col = parsed.column
     ok = ((col("IS_ALPHA") == 1) & (col("IS_TITLE") == 1) & (col("IS_STOP") == 0)
           & (col("LENGTH") > 1))
-    return (ok & ~in_sorted(col("LOWER"), _sorted_hashes(TITLE_WORDS | CALENDAR))
-            & ~in_sorted(col("NORM"), _sorted_hashes(_HEADLINE_VERBS)))
+    ok &= (~in_sorted(col("LOWER"), _sorted_hashes(TITLE_WORDS | CALENDAR))
+           & ~in_sorted(col("NORM"), _sorted_hashes(_HEADLINE_VERBS)))
+    # Surnames that are also English function words ("*He* Yadong", "*An* Fengshan"): a name
+    # word when a name word follows; "He said" and "An American official" stay what they are.
+    surname = ((col("IS_TITLE") == 1)
+               & in_sorted(col("LOWER"), _sorted_hashes(_STOPWORD_SURNAMES)))
+    ok[:-1] |= surname[:-1] & ok[1:] & (col("IS_STOP")[1:] == 0)
+    return ok
 
 
 @dataclass(frozen=True)
@@ -291,6 +301,7 @@ class _Hashes:
     title_words: frozenset[int]
     title_words_exact: frozenset[int]
     person_titles: frozenset[int]
+    person_nouns: frozenset[int]  # person_titles that are words, not abbreviations
     connectors: frozenset[int]
     verbs: frozenset[int]
     of_for: frozenset[int]
@@ -304,6 +315,7 @@ def _hashes() -> _Hashes:
         return frozenset(hash_string(v) for w in words for v in (w, w + "."))
 
     return _Hashes(dotted(TITLE_WORDS), string_hashes(TITLE_WORDS), dotted(_PERSON_TITLES),
+                   string_hashes(_PERSON_TITLES - _HONORIFICS),
                    dotted(_CONNECTORS), string_hashes(_HEADLINE_VERBS),
                    string_hashes(frozenset({"of", "for"})), hash_string(","), hash_string("the"))
 
@@ -314,6 +326,9 @@ def _sorted_hashes(words: frozenset[str]) -> np.ndarray:
     on a column."""
     return np.array(sorted(string_hashes(words)), dtype=np.uint64)
 
+
+#: Chinese surnames spelt like English stop words ("He", "An"): _name_words lets them start a name.
+_STOPWORD_SURNAMES = frozenset({"he", "an"})
 
 #: Verbs a headline capitalises ("Secretary Hegseth *Meets* With ..."): never a name.
 _HEADLINE_VERBS = frozenset("meet hold speak talk call visit host receive welcome join attend "

@@ -125,7 +125,8 @@ def test_a_surname_inside_someone_elses_name_is_not_the_actor():
 
     a = analyze("Yang Tao, director general, said the talks were useful. "
                 "The talks covered the South China Sea. Biden said trade matters.")
-    assert [s.speaker for s in a.sentences] == [None, None, "Joe Biden"]
+    # Yang Tao is someone the codebook does not list (people.py), never Yang Jiechi.
+    assert [s.speaker for s in a.sentences] == ["Yang Tao", None, "Joe Biden"]
     assert a.sentences[0].actors == () and a.sentences[2].actors == ("Joe Biden",)
 
 
@@ -262,4 +263,55 @@ def test_unnamed_officials_speak_for_their_side(text, speaker):
     ("Xi spoke with the press and urged Biden to act.", "Xi Jinping"),
 ])
 def test_met_with_is_narration_only_when_an_actor_follows_a_title(text, speaker):
+    assert analyze(text).sentences[0].speaker == speaker
+
+
+@pytest.mark.parametrize("text", [
+    "BEIJING, March 3 (Xinhua) -- Chinese Premier Li Qiang had a video call with US Treasury "
+    "Secretary Janet Yellen on Monday.",
+    "SHANGHAI -- The Chinese and US trade teams held talks in Shanghai on Friday.",
+    "Before the talks, Xi Jinping hosted a welcoming banquet for Biden in the Great Hall.",
+    "Zhou Min, Chinese Ambassador to Canada, and Gao Feng, Assistant Minister of Commerce, "
+    "attended the talks.",
+    "Ambassador Susan Park and Assistant Secretary Mark Lowe also took part.",
+    "The US delegation was led by Deputy Secretary Mark Lowe of the State Department.",
+    "He Lifeng, who is also China's lead person for economic and trade affairs, held talks "
+    "with Yellen.",
+    "China and the US Hold Second Round of Maritime Consultations",
+])
+def test_more_narration_of_the_meeting(text):
+    """Datelines, participation ("attended", "took part", "was led by"), "held talks", a
+    ceremony hosted for someone, appositions and headline verbs narrate: no speaker."""
+    assert analyze(text).sentences[0].speaker is None
+
+
+def test_what_narration_is_not():
+    """A planned lead, a demand, a characterisation of the talks and a first-person post
+    are statements."""
+    assert analyze("Wang Yi will lead for China.").sentences[0].speaker == "Wang Yi"
+    assert analyze("Xi called for the US to stop arming Taiwan.").sentences[0].speaker == \
+        "Xi Jinping"
+    assert analyze("Secretary Blinken and Director Wang had a candid conversation.")\
+        .sentences[0].speaker == "both sides"
+    assert analyze("I had a great call with President Xi.").sentences[0].speaker == \
+        "Donald Trump"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a Chinese surname spelt like an English word, and a lower-case title after a comma
+    ("Ministry of Commerce spokesperson He Yadong said the talks were candid.", "He Yadong"),
+    ("An Fengshan, spokesperson for the Taiwan Affairs Office, said it was a provocation.",
+     "An Fengshan"),
+    ("He said the talks were candid.", None),
+    # an apposition between the speaker and the reporting verb
+    ("Wang Yi, Member of the Political Bureau of the CPC Central Committee, said China "
+     "opposes it.", "Wang Yi"),
+    # nobody speaks in a condition: the main clause does
+    ("If the US side insists on this path, China will take resolute countermeasures.",
+     "Chinese side"),
+    # actors joined past their appositions
+    ("Wang Yi, Director of the Foreign Affairs Office, and Antony Blinken, US Secretary of "
+     "State, agreed to stay in touch.", "both sides"),
+])
+def test_speakers_past_names_appositions_and_conditions(text, speaker):
     assert analyze(text).sentences[0].speaker == speaker
