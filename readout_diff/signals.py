@@ -222,21 +222,21 @@ class _PhraseIndex:
         n = len(units)
         acc = np.zeros(n + 1, dtype=np.uint64)
         mul = np.uint64(self._MUL)
-        with np.errstate(over="ignore"):
-            for length in range(1, max(self._by_len, default=0) + 1):
-                if length > n:
-                    break
-                acc = acc[:n - length + 1] * mul + units[length - 1:]
-                if length not in self._by_len:
-                    continue
-                keys, table = self._by_len[length]
-                found = in_sorted(acc, keys).nonzero()[0]
-                for i, key in zip(found.tolist(), acc[found].tolist()):
-                    window = (key,) if length == 1 else tuple(units[i:i + length].tolist())
-                    for seq in table[key]:
-                        if seq == window:  # (one unit: its hash is the key itself)
-                            for k in self._keys[seq]:
-                                out.append((k, i, i + length))
+        # (Unsigned overflow in array arithmetic wraps without a warning: no errstate needed.)
+        for length in range(1, max(self._by_len, default=0) + 1):
+            if length > n:
+                break
+            acc = acc[:n - length + 1] * mul + units[length - 1:]
+            if length not in self._by_len:
+                continue
+            keys, table = self._by_len[length]
+            found = in_sorted(acc, keys).nonzero()[0]
+            for i, key in zip(found.tolist(), acc[found].tolist()):
+                window = (key,) if length == 1 else tuple(units[i:i + length].tolist())
+                for seq in table[key]:
+                    if seq == window:  # (one unit: its hash is the key itself)
+                        for k in self._keys[seq]:
+                            out.append((k, i, i + length))
         return out
 
 
