@@ -40,7 +40,9 @@ The links are the same as :func:`dense_scores`, the plain all-pairs reference ke
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -155,14 +157,24 @@ def features_for(analysis: Analysis, parsed: "object | None" = None) -> Sentence
     words = [text_of[h] for h in hash_list]
     bounds = rows.searchsorted(np.arange(n + 1)).tolist()
     strings = tuple(" ".join(words[bounds[i]:bounds[i + 1]]) for i in range(n))
-    exact = tuple(" ".join(s.text.lower().split()) for s in analysis.sentences)
+    # A sentence's text is already single-spaced, and lower case makes no white space of a
+    # character that is none (nor the reverse): its lower case is its normal form.
+    exact = tuple(s.text.lower() for s in analysis.sentences)
     descriptors, talk_nouns = _talk_words(analysis.lang, doc.vocab)
     described = ((np.bincount(rows[in_sorted(hashes, descriptors)], minlength=n) > 0)
                  & (np.bincount(rows[in_sorted(hashes, talk_nouns)], minlength=n) > 0)).tolist()
+    # Numbers of every sentence from one search of their texts joined by line breaks (no
+    # number spans one, so each sentence gets what a search of its own text finds).
+    numbers: list[set[str]] = [set() for _ in analysis.sentences]
+    joined = "\n".join(s.text for s in analysis.sentences)
+    if _NUM.search(joined):
+        starts = list(itertools.accumulate((len(s.text) + 1 for s in analysis.sentences),
+                                           initial=0))
+        for m in _NUM.finditer(joined):
+            numbers[bisect_right(starts, m.start()) - 1].add(f"n:{m.group()}")
     anchors, topics, negated, frames = [], [], [], []
-    for s, talks in zip(analysis.sentences, described):
+    for s, talks, extra in zip(analysis.sentences, described, numbers):
         t, ng, f = frozenset(s.topics), frozenset(s.negated_topics), frozenset(s.frames)
-        extra = {f"n:{x}" for x in _NUM.findall(s.text)}
         if len(s.actors) >= 2:
             extra.add("p:" + "|".join(s.actors))
         if talks:

@@ -164,8 +164,9 @@ def log_odds_arrays(
     ok = (qa > 0) & (qb > 0)
     log = math.log
     delta = np.zeros(len(terms))
-    delta[ok] = [log(x) - log(y) for x, y in zip((pa[ok] / qa[ok]).tolist(),
-                                                  (pb[ok] / qb[ok]).tolist())]
+    # math.log per term, then one array subtraction (IEEE: the same difference as per term).
+    delta[ok] = (np.array(list(map(log, (pa[ok] / qa[ok]).tolist())))
+                 - np.array(list(map(log, (pb[ok] / qb[ok]).tolist()))))
     variance = np.full(len(terms), math.inf)
     variance[ok] = 1 / pa[ok] + 1 / qa[ok] + 1 / pb[ok] + 1 / qb[ok]
     return terms, ya, yb, delta, variance

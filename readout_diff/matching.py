@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 import numpy as np
 
@@ -32,9 +31,9 @@ HIT, FORWARD, CONTEXTUAL, CONTEXT, BLOCK, EXCLUDE, ACTOR, TITLE = (
     "hit", "forward", "contextual", "context", "block", "exclude", "actor", "title")
 
 
-@dataclass(frozen=True)
-class Match:
-    """A raw matcher result: role, entry kind and id, token span."""
+class Match(NamedTuple):
+    """A raw matcher result: role, entry kind and id, token span (a NamedTuple: a readout has
+    dozens, and a frozen dataclass costs several times more to make)."""
 
     role: str
     kind: str

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from .arrays import unique_sorted
 from .errors import ParameterError
 from .segment import split_sentences
 from .spelling import americanize
@@ -110,20 +111,66 @@ class Parsed:
         document does not change once parsed. Other attributes are fetched on their own.
         """
         if name not in self._columns:
-            names = _COLUMNS if name in _COLUMNS else (name,)
             n = len(self.doc)
-            arr = (self.doc.to_array(list(names)).reshape(n, len(names)) if n
-                   else np.zeros((0, len(names)), np.uint64))
-            for k, key in enumerate(names):
-                col = np.ascontiguousarray(arr[:, k], dtype=np.uint64)
-                col.flags.writeable = False  # shared by every reader of this parse
-                self._columns[key] = col
+            if name in _COLUMNS and n:
+                # NORM is the token's (a tokenizer exception may set it); the others belong to
+                # the lexeme, so they are looked up by ORTH in the vocabulary's table.
+                arr = self.doc.to_array(["ORTH", "NORM"]).reshape(n, 2)
+                self._keep("NORM", arr[:, 1])
+                for key, col in zip(_LEXEME_COLUMNS, _lexeme_columns(self.doc.vocab, arr[:, 0])):
+                    self._keep(key, col)
+            else:
+                names = _COLUMNS if name in _COLUMNS else (name,)
+                arr = (self.doc.to_array(list(names)).reshape(n, len(names)) if n
+                       else np.zeros((0, len(names)), np.uint64))
+                for k, key in enumerate(names):
+                    self._keep(key, arr[:, k])
         return self._columns[name]
+
+    def _keep(self, name: str, values: np.ndarray) -> None:
+        col = np.ascontiguousarray(values, dtype=np.uint64)
+        col.flags.writeable = False  # shared by every reader of this parse
+        self._columns[name] = col
 
 
 #: The token attributes :meth:`Parsed.column` fetches together.
 _COLUMNS = ("NORM", "LOWER", "IS_STOP", "IS_PUNCT", "IS_SPACE", "IS_TITLE", "LIKE_NUM", "LENGTH",
             "IS_ALPHA", "IS_UPPER", "IS_LOWER")
+#: Those that are the lexeme's: the same for every token of one word (ORTH).
+_LEXEME_COLUMNS = _COLUMNS[1:]
+# vocabulary id -> (the vocabulary, its sorted ORTH hashes, their _LEXEME_COLUMNS as rows)
+_LEXEME_TABLES: dict[int, tuple[object, np.ndarray, np.ndarray]] = {}
+
+
+def _lexeme_columns(vocab, orth: np.ndarray) -> np.ndarray:
+    """The :data:`_LEXEME_COLUMNS` of tokens with these ORTH hashes, one row per attribute.
+
+    ``Doc.to_array`` reads each attribute of each token in turn (eleven of them cost eight
+    times two); a lexeme's attributes are fixed when spaCy creates it, so a table per
+    vocabulary, sorted by ORTH, gives them to a readout's tokens in one look-up. Words not in
+    it yet (a readout brings a few) get theirs from ``to_array`` on a document of those words,
+    as the readout's tokens would, and join it.
+    """
+    entry = _LEXEME_TABLES.get(id(vocab))
+    if entry is None or entry[0] is not vocab:
+        entry = (vocab, np.zeros(0, np.uint64), np.zeros((len(_LEXEME_COLUMNS), 0), np.uint64))
+    _, keys, rows = entry
+    pos = keys.searchsorted(orth)
+    known = pos < len(keys)
+    known[known] = keys[pos[known]] == orth[known]
+    if not known.all():
+        from spacy.tokens import Doc
+
+        new = unique_sorted(orth[~known])
+        strings = vocab.strings
+        words = Doc(vocab, words=[strings[h] for h in new.tolist()])
+        new_rows = words.to_array(list(_LEXEME_COLUMNS)).reshape(len(new), -1).T
+        at = keys.searchsorted(new)
+        keys = np.insert(keys, at, new)
+        rows = np.insert(rows, at, new_rows, axis=1)
+        _LEXEME_TABLES[id(vocab)] = (vocab, keys, rows)  # one assignment: readers see either
+        pos = keys.searchsorted(orth)
+    return rows[:, pos]
 
 
 def hash_string(word: str) -> int:

@@ -106,10 +106,11 @@ def _units(doc: "Doc", parsed: Parsed | None, chars: bool, drop: frozenset[str],
            known: dict[int, object] | None = None) -> _Units:
     """Units of ``doc``; with ``parsed`` (the readout's parse) offsets are into its text.
 
-    Folding runs once per distinct normalised word, selection on NumPy arrays: Python work
-    grows with the vocabulary of the readout, not with its length (character mode aside).
-    ``known`` caches, per NORM hash, the unit's hash (``None`` for a word that is no unit; in
-    character mode the folded word), across the readouts of one :class:`SignalMatcher`.
+    Folding runs once per normalised word not seen before, selection on NumPy arrays: Python
+    work grows with the new words of the readout, not with its length (character mode aside).
+    ``known`` caches, across the readouts of one :class:`SignalMatcher`, the unit of each NORM
+    hash: under the key ``None`` sorted arrays of NORM hashes, unit hashes and whether the word
+    is a unit at all; in character mode, per NORM hash, the folded word.
     """
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, NORM
 
@@ -131,23 +132,40 @@ def _units(doc: "Doc", parsed: Parsed | None, chars: bool, drop: frozenset[str],
         idx, sent = doc.to_array([IDX]).astype(np.int64).reshape(-1), np.zeros(len(doc), np.int64)
     strings = doc.vocab.strings
     known = {} if known is None else known
-    distinct = unique_sorted(norms[keep]).tolist()
-    for h in distinct:
-        if h not in known:
-            f = _fold(strings[h])
-            if chars:
-                known[h] = f
-            else:
-                good = f and f not in drop and any(ch.isalnum() for ch in f)
-                known[h] = strings.add(f) if good else None
     if not chars:
-        good_norms = [h for h in distinct if known[h] is not None]
-        sorted_norms = np.array(good_norms, dtype=np.uint64)
-        unit_of = np.array([known[h] for h in good_norms], dtype=np.uint64)
-        sel = (keep & in_sorted(norms, sorted_norms)).nonzero()[0]
-        return _Units(unit_of[sorted_norms.searchsorted(norms[sel])],
-                      idx[sel].astype(np.int64), (idx[sel] + length[sel]).astype(np.int64),
-                      sent[sel].astype(np.int64))
+        # The cache as sorted arrays (NORM hash, unit hash, is a unit), kept in ``known`` under
+        # the key None: a readout's tokens are looked up in one array operation, and only the
+        # words not seen before are folded one by one.
+        table = known.get(None)
+        if table is None:
+            table = (np.zeros(0, np.uint64), np.zeros(0, np.uint64), np.zeros(0, bool))
+        keys, units, good = table
+        pos = keys.searchsorted(norms)
+        found = pos < len(keys)
+        found[found] = keys[pos[found]] == norms[found]
+        missing = keep & ~found
+        if missing.any():
+            new = unique_sorted(norms[missing])
+            new_units = np.zeros(len(new), np.uint64)
+            new_good = np.zeros(len(new), bool)
+            for k, h in enumerate(new.tolist()):
+                f = _fold(strings[h])
+                if f and f not in drop and any(ch.isalnum() for ch in f):
+                    new_units[k], new_good[k] = strings.add(f), True
+            at = keys.searchsorted(new)
+            keys, units, good = (np.insert(keys, at, new), np.insert(units, at, new_units),
+                                 np.insert(good, at, new_good))
+            known[None] = (keys, units, good)  # one assignment: other threads see either
+            pos = keys.searchsorted(norms)
+            found = pos < len(keys)
+            found[found] = keys[pos[found]] == norms[found]
+        np.minimum(pos, max(len(keys) - 1, 0), out=pos)
+        sel = (keep & found & good[pos] if len(keys) else keep & found).nonzero()[0]
+        return _Units(units[pos[sel]], idx[sel].astype(np.int64),
+                      (idx[sel] + length[sel]).astype(np.int64), sent[sel].astype(np.int64))
+    for h in unique_sorted(norms[keep]).tolist():
+        if h not in known:
+            known[h] = _fold(strings[h])
     words: list[int] = []
     start: list[int] = []
     end: list[int] = []
@@ -204,21 +222,21 @@ class _PhraseIndex:
         n = len(units)
         acc = np.zeros(n + 1, dtype=np.uint64)
         mul = np.uint64(self._MUL)
-        with np.errstate(over="ignore"):
-            for length in range(1, max(self._by_len, default=0) + 1):
-                if length > n:
-                    break
-                acc = acc[:n - length + 1] * mul + units[length - 1:]
-                if length not in self._by_len:
-                    continue
-                keys, table = self._by_len[length]
-                found = in_sorted(acc, keys).nonzero()[0]
-                for i, key in zip(found.tolist(), acc[found].tolist()):
-                    window = (key,) if length == 1 else tuple(units[i:i + length].tolist())
-                    for seq in table[key]:
-                        if seq == window:  # (one unit: its hash is the key itself)
-                            for k in self._keys[seq]:
-                                out.append((k, i, i + length))
+        # (Unsigned overflow in array arithmetic wraps without a warning: no errstate needed.)
+        for length in range(1, max(self._by_len, default=0) + 1):
+            if length > n:
+                break
+            acc = acc[:n - length + 1] * mul + units[length - 1:]
+            if length not in self._by_len:
+                continue
+            keys, table = self._by_len[length]
+            found = in_sorted(acc, keys).nonzero()[0]
+            for i, key in zip(found.tolist(), acc[found].tolist()):
+                window = (key,) if length == 1 else tuple(units[i:i + length].tolist())
+                for seq in table[key]:
+                    if seq == window:  # (one unit: its hash is the key itself)
+                        for k in self._keys[seq]:
+                            out.append((k, i, i + length))
         return out
 
 
