@@ -315,3 +315,16 @@ def test_what_narration_is_not():
 ])
 def test_speakers_past_names_appositions_and_conditions(text, speaker):
     assert analyze(text).sentences[0].speaker == speaker
+
+
+@pytest.mark.parametrize("text, visit", [
+    ("President Biden invited Prime Minister Rossi to visit the White House in July.", True),
+    ("The two leaders agreed on reciprocal visits.", True),
+    ("Foreign Minister Qin accepted Secretary Blinken's invitation to visit the United States.",
+     False),
+    ("The two foreign ministers agreed on reciprocal visits.", False),
+])
+def test_a_state_visit_is_a_leaders(text, visit):
+    """TAXONOMY.md: state_visit is a visit by a leader; a prime minister is one, a foreign
+    minister is not (their visits are further talks)."""
+    assert ("state_visit" in analyze(text).topics) is visit
