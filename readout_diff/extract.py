@@ -289,8 +289,9 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
                 if found is None:
                     continue
                 modality, cue_start = found
-        elif entry.realized and (ctx.hoped_for(m) or ctx.negated(m)):
-            continue  # "looks forward to the resumption", "did not touch on restoring"
+        elif entry.realized and (ctx.hoped_for(m) or ctx.negated(m) or ctx.denied(m)):
+            continue  # "looks forward to the resumption", "did not touch on restoring",
+            # "*no* breakthrough yet", "did *not* reach agreement"
         kept[(s, m.id)].append(m)
         start_char = int(parsed.token_idx[m.start])
         end_char = parsed.token_end(m.end - 1)
@@ -482,6 +483,13 @@ class _Context:
                     return True  # "X was not discussed", "X did not come up"
         return False
 
+    def denied(self, m: Match) -> bool:
+        """Whether a negation stands right before the hit in its clause ("*no* breakthrough",
+        "did *not* reach an agreement", "*not* productive"): what did not happen."""
+        lo, _ = self._clause_range(m)
+        return any(m.start - n <= _DENIAL_REACH and n + 1 not in self.limiter_at
+                   for n in _between(self.neg_at, lo, m.start))  # "not only" denies nothing
+
     def denied_at(self, m: Match) -> bool:
         """Whether a preposition of place or time just before the hit makes it where something
         else was denied ("never came up *in the* talks"), or an occasion word its occasion."""
@@ -553,6 +561,9 @@ class _Context:
         return word in self.cues.past_forms or (
             self.cues.past_suffix != "" and word.endswith(self.cues.past_suffix)
             and len(word) > len(self.cues.past_suffix) + 2)
+
+
+_DENIAL_REACH = 3  # tokens from a negation to the hit it denies ("did not yet reach")
 
 
 def _between(positions: list[int], lo: int, hi: int) -> list[int]:

@@ -328,3 +328,16 @@ def test_a_state_visit_is_a_leaders(text, visit):
     """TAXONOMY.md: state_visit is a visit by a leader; a prime minister is one, a foreign
     minister is not (their visits are further talks)."""
     assert ("state_visit" in analyze(text).topics) is visit
+
+
+@pytest.mark.parametrize("text, progress", [
+    ("The talks were productive.", True),
+    ("No breakthrough yet, but the teams will meet again.", False),
+    ("The two sides did not reach an agreement.", False),
+    ("Not only did they make progress, they reached a deal.", True),
+    ("The President approved an emergency declaration for the state.", False),
+])
+def test_deliverables_are_outcomes_not_denied_ones(text, progress):
+    """A realized frame right after a negation did not happen; approving a declaration is
+    no outcome of talks."""
+    assert ("deliverables" in analyze(text).frames) is progress
