@@ -88,6 +88,10 @@ class Cues:
     #: Prepositions that make a denied future entry's hit the place of the denial, not what was
     #: denied: "Taiwan never came up *in* the economic talks" denies no talks.
     occasion_prepositions: frozenset[str] = frozenset()
+    #: Prepositions that make a future entry's hit, after a possessive, the event where
+    #: something else happened: "the consensus reached *at* their meeting in Busan" (not "in":
+    #: "stay in contact").
+    held_prepositions: frozenset[str] = frozenset()
     #: Past-tense verbs (irregular forms, and the regular ending): a hit that opens with one is
     #: not made future by a time word after it ("the two *met* at Woodside ... the future").
     past_forms: frozenset[str] = frozenset()
@@ -119,6 +123,7 @@ CUES: dict[str, Cues] = {
         before_reporting=_words("also further again then once repeatedly both all has have had "
                                 "would will firmly clearly strongly later"),
         occasion_prepositions=_words("in at during throughout on"),
+        held_prepositions=_words("at during throughout"),
         past_forms=_words("met spoke held came went took gave made saw told"),  # and "-ed"
         past_suffix="ed",
         discussion=_words("discuss discussion raise mention address touch talk come bring agenda "

@@ -402,6 +402,8 @@ class _Context:
         self.reporting_at = frozenset(cue.reporting.nonzero()[0].tolist())
         self.determiner_at = frozenset(cue.neg_determiner.nonzero()[0].tolist())
         self.occasion_prepositions = string_hashes(cues.occasion_prepositions)
+        self.determiners = string_hashes(_DETERMINERS)
+        self.held_prepositions = string_hashes(cues.held_prepositions)
 
     def gap(self, i: int, j: int) -> int:
         """Distance from position ``i`` to position ``j`` (tokens or characters)."""
@@ -520,6 +522,16 @@ class _Context:
                 return True
         return False
 
+    def _held_at(self, m: Match, lo: int) -> bool:
+        """Whether the hit is where something else happened: an occasion preposition before
+        it, with at most a determiner between ("the consensus reached *at their* meeting in
+        Busan", "*during the* summit"); "at their *next* meeting" is still ahead."""
+        norm = self.cue.norm
+        i = m.start - 1
+        if i >= lo and norm[i] in self.determiners:
+            i -= 1
+        return i >= lo and norm[i] in self.held_prepositions
+
     def hoped_for(self, m: Match) -> bool:
         """Whether a will/hope/proposal cue governs the hit (an agreement does not: "agreed to
         resume" is an outcome)."""
@@ -539,7 +551,7 @@ class _Context:
         """
         lo, hi = self._clause_range(m)
         cue = self.cue
-        if self._occasion(m, lo, hi):
+        if self._occasion(m, lo, hi) or self._held_at(m, lo):
             return None
         for i in range(m.end - 1, lo - 1, -1):  # inside the hit ("invited ... to come"), then before
             if i < m.start and self.gap(i, m.start) > self.cues.future_window:
@@ -563,6 +575,10 @@ class _Context:
             and len(word) > len(self.cues.past_suffix) + 2)
 
 
+# Between an occasion preposition and its hit: a possessive or demonstrative ("at *their*
+# meeting in Busan", "during *this* visit"). "at the Summit" may still lie ahead, and "at their
+# *next* meeting" does.
+_DETERMINERS = frozenset("their this that its his her our".split())
 _DENIAL_REACH = 3  # tokens from a negation to the hit it denies ("did not yet reach")
 
 

@@ -341,3 +341,23 @@ def test_deliverables_are_outcomes_not_denied_ones(text, progress):
     """A realized frame right after a negation did not happen; approving a declaration is
     no outcome of talks."""
     assert ("deliverables" in analyze(text).frames) is progress
+
+
+@pytest.mark.parametrize("text, topic, present", [
+    ("The two sides agreed to continue their discussions in the coming weeks.",
+     "continued_talks", True),
+    ("She looks forward to further conversations with the Vice Premier.", "continued_talks",
+     True),
+    ("The two sides agreed that they would consult on outstanding issues.", "continued_talks",
+     True),
+    ("The President and the Governor agreed to stay in contact throughout the day.",
+     "continued_talks", True),
+    ("They reviewed the consensus reached by the two presidents at their meeting in Busan.",
+     "leader_meeting", False),
+    ("The two presidents will take it up at their next meeting.", "leader_meeting", True),
+    ("The two presidents agreed to meet at the G20 summit.", "leader_meeting", True),
+])
+def test_future_talks_and_the_meetings_where_things_happened(text, topic, present):
+    """Talk nouns with a possessive between them and "continue"/"further"; an event after
+    "at/during" + a possessive is where something else happened."""
+    assert (topic in analyze(text).topics) is present
