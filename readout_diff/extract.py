@@ -48,6 +48,8 @@ from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT,
 from .model import Commitment, Mention
 from .nlp import Parsed, string_hashes
 from .people import CALENDAR, TITLE_WORDS, in_office_title, unlisted_people
+from .posts import (FIRST_PERSON, first_person, first_person_sentences, joint_we, post_author,
+                    quoted)
 
 __all__ = ["Findings", "extract"]
 
@@ -234,8 +236,13 @@ def _number_tokens(parsed: Parsed) -> np.ndarray:
     return np.isin(parsed.token_idx, starts)
 
 
-def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
-    """Interpret the codebook matches of one parsed readout (see the module docstring)."""
+def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str, *,
+            author: str | None = None) -> Findings:
+    """Interpret the codebook matches of one parsed readout (see the module docstring).
+
+    ``author`` is who the readout's metadata says wrote it (:mod:`readout_diff.posts`): the
+    "I" of a first-person readout.
+    """
     cues = CUES[lang]
     cue = _arrays(parsed, lang, compiled.nlp)
     clause = cue.brk.cumsum() if len(cue.brk) else cue.brk.astype(np.int64)
@@ -323,9 +330,23 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str) -> Findings:
                 if not (m.role == TITLE or compiled.actor_roles.get(m.id) == "side")
                 or not claimed[m.start:m.end + 1].any()]
         chosen_for_speakers = sorted(kept + unlisted, key=lambda m: m.start)
+        writer = _post_author(parsed, chosen_for_speakers, compiled, extra_roles, author)
+        if writer:  # the first person is the author, not the codebook's "I"
+            if writer not in compiled.actor_roles:
+                extra_roles[writer] = "official"
+            chosen_for_speakers = [m._replace(id=writer) if _is_first_person(parsed, m) else m
+                                   for m in chosen_for_speakers]
     else:
         chosen_for_speakers = chosen
+        writer = None
     speakers = _speakers(parsed, cue, chosen_for_speakers, compiled, extra_roles)
+    if writer:
+        # A first-person paragraph is the author's where no person speaks: "China is buying
+        # our Soybeans again" is the author's claim, not the Chinese side's statement.
+        own = first_person_sentences(parsed)
+        speakers = [("both sides" if joint_we(parsed, s) else writer)
+                    if own[s] and (who is None or who in _SIDE_NAMES.values()) else who
+                    for s, who in enumerate(speakers)]
     named: list[set[str]] = [set() for _ in range(n_sent)]
     for m in chosen:
         if m.role == ACTOR and compiled.actor_roles.get(m.id) in ("leader", "official"):
@@ -612,26 +633,39 @@ def _inside_other_name(doc, m: Match) -> bool:
     return nxt.is_title and nxt.is_alpha and nxt.lower_ not in CALENDAR and not nxt.is_sent_start
 
 
-_FIRST_PERSON = frozenset({"i", "me", "my"})
-_QUOTE_REACH = 3000  # characters back looked at for the paragraph's quotation marks
-_OPENING_QUOTES = "“‘«"
-_CLOSING_QUOTES = "”’»"
+def _is_first_person(parsed: Parsed, m: Match) -> bool:
+    """Whether an actor match is a lone "I" / "me" / "my" (the codebook's first person)."""
+    if m.role != ACTOR or m.end - m.start != 1:
+        return False
+    return first_person(parsed.doc, m.start, parsed.sent_tokens[int(parsed.token_sent[m.start])][1])
 
 
 def _quoted_first_person(parsed: Parsed, m: Match) -> bool:
     """An "I" inside quotation marks is whoever is quoted, not the actor the codebook gives
     the author's "I" ("... said: “I am grateful to our partners”" in a readout of 2021)."""
-    if m.role != ACTOR or m.end - m.start != 1 or \
-            parsed.doc[m.start].lower_ not in _FIRST_PERSON:
-        return False
-    text = parsed.text
-    at = int(parsed.token_idx[m.start])
-    window = text[max(at - _QUOTE_REACH, 0):at]
-    breaks = [b.end() for b in _BLANK_LINE.finditer(window)]
-    before = window[breaks[-1]:] if breaks else window  # its paragraph, up to it
-    opened = sum(before.count(q) for q in _OPENING_QUOTES)
-    closed = sum(before.count(q) for q in _CLOSING_QUOTES)
-    return opened > closed or before.count('"') % 2 == 1
+    return _is_first_person(parsed, m) and quoted(parsed, m.start)
+
+
+def _post_author(parsed: Parsed, actors: list[Match], compiled: CompiledCodebook,
+                 extra_roles: dict[str, str], declared: str | None) -> str | None:
+    """The author of a first-person readout (:func:`readout_diff.posts.post_author`), when the
+    readout is in the first person or its metadata names one."""
+    own = [m for m in actors if _is_first_person(parsed, m)]
+    if declared is None and not own:
+        return None
+    roles = compiled.actor_roles
+    persons = [m for m in actors if m.role == ACTOR and not _is_first_person(parsed, m)
+               and (extra_roles.get(m.id) or roles.get(m.id)) in ("leader", "official")]
+    resolve = {}
+    if declared:  # "John F. Kerry" is the codebook's "John Kerry" (ids drop middle initials)
+        plain = " ".join(w for w in declared.split() if not _INITIAL.fullmatch(w))
+        resolve[declared] = compiled.actor_named(declared) or compiled.actor_named(plain) or plain
+    # Found nowhere else, the author is the codebook's reading of "I".
+    return (post_author(parsed, persons, declared=declared, resolve=resolve)
+            or (own[0].id if own else None))
+
+
+_INITIAL = re.compile(r"[A-Z]\.")
 
 
 _PREPOSITIONS = frozenset("with to of for by from on at against between toward towards about into "
@@ -796,6 +830,7 @@ def _have_event(doc, j: int, hi: int) -> bool:
             and doc[j + 1].norm_ in _HAVE_OBJECTS)
 
 
+_ADVERBS = frozenset("just also today then later earlier recently again".split())
 _HAVE_OBJECTS = frozenset("a an the talk call meeting conversation discussion exchange "
                           "dialogue".split())
 
@@ -980,10 +1015,12 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
                 while (nxt := joint(cands, last, hi)) is not None:
                     last = nxt
                 j = _past_apposition(doc, cands[last][1], hi)
+                while j < hi and (doc[j].norm_ in _ADVERBS or doc[j].text.endswith("ly")):
+                    j += 1  # "just had a call with"
                 if not _have_event(doc, j, hi):  # "had a phone call with": a verb, no auxiliary
                     j = next_content(j, hi)
                 # A post's "I had a great call with President Xi" is the author's statement.
-                if doc[start].lower_ not in _FIRST_PERSON and _narrates(doc, j, hi,
+                if doc[start].lower_ not in FIRST_PERSON and _narrates(doc, j, hi,
                                                                        cands[last + 1:]):
                     narration = True  # "Biden spoke with Xi", "Xi welcomed Biden to ..."
                 else:

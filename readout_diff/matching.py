@@ -143,6 +143,17 @@ class CompiledCodebook:
         out.sort(key=lambda m: (m.start, -m.end, m.role, m.id))
         return out
 
+    def actor_named(self, name: str) -> str | None:
+        """The codebook actor whose name ``name`` is, whole ("Donald J. Trump" → "Donald
+        Trump"), or None."""
+        doc = self.nlp.make_doc(name)
+        strings = doc.vocab.strings
+        for match_id, start, end in self.phrases(doc):
+            role, _, actor = strings[match_id].split("|", 2)
+            if role == ACTOR and start == 0 and end == len(doc):
+                return actor
+        return None
+
     def _token_matches(self, parsed: Parsed) -> list[tuple[int, int, int]]:
         """The token patterns' matches that lie inside one sentence (the others are dropped).
 

@@ -19,6 +19,7 @@ from .language import resolve_language
 from .matching import compile_codebook
 from .model import Analysis, Comparison, FrameStat, Readout, Sentence, TopicStat
 from .nlp import parse
+from .posts import declared_author
 from .readers import DEFAULT_MAX_BYTES, load_readout, repair_strings
 from .score import gaps, scores
 
@@ -114,7 +115,8 @@ def _analyze(readout: Readout, codebook: Codebook | None, lang: str,
         raise LimitError(readout.source or readout.label,
                          f"has {len(parsed.sentences):,} sentences, more than the limit of "
                          f"{max_sentences:,} (max_sentences)")
-    found = extract(parsed, compile_codebook(codebook, lang), lang)
+    found = extract(parsed, compile_codebook(codebook, lang), lang,
+                    author=declared_author(readout.meta))
 
     sentences = []
     topic_hits: dict[str, list[int]] = {}

@@ -7,7 +7,8 @@ Formats, chosen by extension (and sniffed when the extension says nothing):
   becomes ``Readout.meta``, the body becomes the text;
 - ``.html`` / ``.htm`` — the main text (``<article>`` or ``<main>`` when present), without
   scripts, styles, navigation, headers and footers;
-- ``.json`` — an object with ``text`` and optional ``label``, ``lang``, ``date``, ``title``, ``source``;
+- ``.json`` — an object with ``text`` and optional ``label``, ``lang``, ``date``, ``title``, ``source``,
+  ``author``;
 - ``.jsonl`` — one such object per line (:func:`load_readouts`).
 
 Bytes are decoded as UTF-8, UTF-8/16/32 with a byte-order mark, or UTF-16 without one (detected
@@ -297,7 +298,7 @@ def _parse_json(text: str, path: Path, lineno: int | None = None) -> Any:
         raise InputError(path, "JSON nested too deeply") from None
 
 
-_JSON_META = ("date", "title", "source", "source_url", "event")
+_JSON_META = ("date", "title", "source", "source_url", "event", "author")
 
 
 def _from_json(obj: Any, path: Path, stem: str, lang: str, lineno: int | None = None) -> Readout:

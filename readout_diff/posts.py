@@ -1,0 +1,141 @@
+"""First-person posts: whose "I" it is.
+
+Some readouts speak as one person: a President's post ("Just had a great call with President
+Xi!"), a Secretary's or an envoy's note on X. Their "I" is the author, and so is every sentence
+of a first-person paragraph that no one else is credited with ("China is buying our Soybeans
+again"). The author is, in this order:
+
+1. the readout's metadata: ``author`` in Markdown front matter or in a JSON readout;
+2. a signature: a last sentence that is only a person's name and title ("President DJT");
+3. a header line "From <person> ..." ("From Secretary Bessent on X");
+
+and otherwise the codebook's own reading of "I" (the actor that lists "I" among its names: a
+US–China readout in the first person is most often the President's post). An "I" inside
+quotation marks is whoever is quoted, never the author.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .matching import Match
+    from .nlp import Parsed
+
+__all__ = ["FIRST_PERSON", "declared_author", "first_person", "first_person_sentences", "joint_we",
+           "post_author", "quoted"]
+
+#: The author's own words: a paragraph with one of these (outside quotes) is in the first person.
+#: Only the singular: "we" and "our" are also a government's ("our two countries").
+FIRST_PERSON = frozenset({"i", "me", "my"})
+
+_OPENING_QUOTES = "“‘«"
+_CLOSING_QUOTES = "”’»"
+_QUOTE_REACH = 3000  # characters back looked at for the paragraph's quotation marks
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_SIGNATURE_TOKENS = 6  # at most this many words in a signature line ("— President Donald J. Trump")
+_HEADER_TOKENS = 10  # ... and in a "From ..." header
+
+
+def quoted(parsed: "Parsed", token: int) -> bool:
+    """Whether token ``token`` is inside quotation marks opened earlier in its paragraph."""
+    text = parsed.text
+    at = int(parsed.token_idx[token])
+    window = text[max(at - _QUOTE_REACH, 0):at]
+    breaks = [b.end() for b in _BLANK_LINE.finditer(window)]
+    before = window[breaks[-1]:] if breaks else window  # its paragraph, up to it
+    opened = sum(before.count(q) for q in _OPENING_QUOTES)
+    closed = sum(before.count(q) for q in _CLOSING_QUOTES)
+    return opened > closed or before.count('"') % 2 == 1
+
+
+def first_person_sentences(parsed: "Parsed") -> list[bool]:
+    """Per sentence: whether its paragraph has an unquoted "I", "me" or "my"."""
+    doc = parsed.doc
+    n = len(parsed.sentences)
+    if not n:
+        return []
+    # Paragraph of each sentence: a blank line between two sentences starts a new one.
+    para = [0] * n
+    for s in range(1, n):
+        gap = parsed.text[parsed.sentences[s - 1][1]:parsed.sentences[s][0]]
+        para[s] = para[s - 1] + (1 if _BLANK_LINE.search(gap) else 0)
+    first = set()
+    for s, (lo, hi) in enumerate(parsed.sent_tokens):
+        if para[s] in first:
+            continue
+        if any(first_person(doc, i, hi) and not quoted(parsed, i) for i in range(lo, hi)):
+            first.add(para[s])
+    return [para[s] in first for s in range(n)]
+
+
+def first_person(doc, i: int, hi: int) -> bool:
+    """Whether token ``i`` (of a sentence ending at ``hi``) is the author's "I", "me" or "my"
+    ("I will go", "I'm", "my counterpart"; not "World War I", "Phase I and 2")."""
+    word = doc[i].lower_
+    if word != "i":
+        return word in FIRST_PERSON
+    if doc[i].text != "I" or i + 1 >= hi:
+        return False
+    nxt = doc[i + 1]
+    return nxt.text.startswith("'") or (nxt.is_lower and nxt.lower_ not in _NOT_AFTER_I)
+
+
+# Lower-case words that follow a numeral "I" ("Phase I and II", "Title I of"), not a pronoun.
+_NOT_AFTER_I = frozenset("and or of to in on for at by from with".split())
+
+
+def declared_author(meta: Mapping[str, object]) -> str | None:
+    """The ``author`` a readout's metadata gives (front matter, JSON), or None."""
+    value = meta.get("author") if meta else None
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    return None
+
+
+def post_author(parsed: "Parsed", people: "list[Match]", *, declared: str | None,
+                resolve: "Mapping[str, str]") -> str | None:
+    """The author of a first-person readout (see the module docstring), or None.
+
+    ``people`` are the actor matches of persons in reading order (codebook and unlisted);
+    ``resolve`` maps a declared name to a codebook actor id when the codebook knows it
+    ("Donald J. Trump" → "Donald Trump").
+    """
+    if declared:
+        return resolve.get(declared, declared)
+    if not parsed.sentences or not people:
+        return None
+    doc = parsed.doc
+    # 2. A signature: the last sentence is a person's name, with a title or a dash at most.
+    lo, hi = parsed.sent_tokens[-1]
+    words = [i for i in range(lo, hi) if doc[i].is_alpha]
+    last = [m for m in people if lo <= m.start and m.end <= hi]
+    if len(last) == 1 and 0 < len(words) <= _SIGNATURE_TOKENS and not any(
+            doc[i].is_lower for i in words):
+        return last[0].id
+    # 3. A header "From <person> ...", the first sentence.
+    lo, hi = parsed.sent_tokens[0]
+    first = [m for m in people if lo <= m.start and m.end <= hi]
+    if (hi - lo <= _HEADER_TOKENS and doc[lo].lower_ == "from"
+            and len({m.id for m in first}) == 1):
+        return first[0].id
+    return None
+
+
+#: Verbs that make a post's "we" the two sides: "We agreed to meet", "We talked about Boeing",
+#: "We will speak again" (not "We made clear ...": the author's side).
+_JOINT_VERBS = frozenset("agree talk discuss speak meet".split())
+_BEFORE_VERB = frozenset("also have will would both then just".split())
+
+
+def joint_we(parsed: "Parsed", s: int) -> bool:
+    """Whether sentence ``s`` opens with "We" doing something together ("We also agreed")."""
+    doc = parsed.doc
+    lo, hi = parsed.sent_tokens[s]
+    if lo >= hi or doc[lo].lower_ != "we":
+        return False
+    i = lo + 1
+    while i < hi and doc[i].norm_ in _BEFORE_VERB:
+        i += 1
+    return i < hi and doc[i].norm_ in _JOINT_VERBS
