@@ -685,6 +685,9 @@ _MEETING_NOUNS = frozenset("talk call meeting conversation consultation teleconf
                            "videoconference summit".split())
 _MEETING_FILLERS = frozenset("a an the phone telephone video virtual first new round of".split())
 _DASHES = frozenset({"--", "—", "–", "―"})
+# A spokesperson introducing the readout itself: "provided the following readout".
+_RELEASE_VERBS = frozenset({"provide", "issue", "release", "give"})
+_RELEASED = frozenset({"following", "readout"})
 _CONDITIONS = frozenset({"if", "unless", "whether"})
 
 
@@ -700,6 +703,8 @@ def _narrates(doc, j: int, hi: int, later: list) -> bool:
                 and doc[j].is_title and doc[j + 1].norm_ in _NARRATION_VERBS:
             j += 1  # "Yellen's Video *Call* with"
     verb = doc[j].norm_
+    if verb in _RELEASE_VERBS:  # "Press Secretary X provided the following readout:"
+        return any(doc[i].norm_ in _RELEASED for i in range(j + 1, min(hi, j + 4)))
     if verb not in _NARRATION_VERBS:
         return False
     if verb == "take":  # "took part": "took note" and "took the view" are statements

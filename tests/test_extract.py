@@ -278,6 +278,7 @@ def test_met_with_is_narration_only_when_an_actor_follows_a_title(text, speaker)
     "He Lifeng, who is also China's lead person for economic and trade affairs, held talks "
     "with Yellen.",
     "China and the US Hold Second Round of Maritime Consultations",
+    "Pentagon Press Secretary Ann Lee provided the following readout:",
 ])
 def test_more_narration_of_the_meeting(text):
     """Datelines, participation ("attended", "took part", "was led by"), "held talks", a
