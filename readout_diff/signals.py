@@ -473,6 +473,7 @@ def _initiative(lexicon: Lexicon, by_role: dict[str, list[_Hit]], units: _Units,
         if p.sent >= scope:
             continue
         t = matcher.templates[int(p.key)]
+        ref = next((r for r in by_role[_R] if r.sent == p.sent and r.start == p.end), None)
         if t.suffix:
             closing = [s for s in by_role[_IS] if s.key == p.key and s.sent == p.sent
                        and p.end <= s.start <= p.end + window]
@@ -481,19 +482,25 @@ def _initiative(lexicon: Lexicon, by_role: dict[str, list[_Hit]], units: _Units,
             suffix = min(closing, key=lambda s: s.start)
             inside = [a for a in actors if a.sent == p.sent and p.end <= a.start
                       and a.end <= suffix.start]
-            if not inside:
+            # An empty slot held a possessive (left out of the units): "at *her* request" is
+            # the person named before, as "the latter" is.
+            empty = suffix.start == p.end
+            if not inside and not empty and not (ref is not None and ref.end <= suffix.start):
                 continue
-            actor, cue_end = inside[0], suffix.end
+            actor, cue_end = (inside[0] if inside else None), suffix.end
+            if empty:
+                before = [a for a in actors if a.sent == p.sent and a.end <= p.start]
+                actor = before[-1] if before else None
         else:
             inside = [a for a in actors if a.sent == p.sent and p.end <= a.start < p.end + window]
             actor = min(inside, key=lambda a: (a.start, -a.end)) if inside else None
             cue_end = actor.end if actor else p.end
-        ref = next((r for r in by_role[_R] if r.sent == p.sent and r.start == p.end), None)
-        if ref is not None:  # "at the request of the latter": an actor named before the cue
+        if ref is not None and (actor is None or actor.start >= ref.end):
+            # "at the request of the latter", "at her request": an actor named before the cue
             before = [a for a in actors if a.sent == p.sent and a.end <= p.start]
             if before:
                 actor = before[-1] if ref.key == "latter" else before[0]
-                cue_end = ref.end
+                cue_end = max(cue_end, ref.end)
         candidates.append((p.start, -p.end, t.text, p.sent, actor, cue_end))
     if not candidates:
         return None

@@ -408,3 +408,21 @@ def test_format_specific_cues_outrank_generic_ones(text, expected):
 ])
 def test_set_phrases_need_their_own_words(text):
     assert analyze(text).signals.formulas == {}
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Liu He held a video call with Trade Representative Katherine Tai at her request.",
+     "Katherine Tai"),
+    ("Wang Yi spoke with Secretary of State Marco Rubio at the latter's request.", "Marco Rubio"),
+    ("Biden spoke with Xi at Xi's request.", "Xi Jinping"),
+])
+def test_who_asked_with_a_possessive_or_a_reference(text, actor):
+    """A possessive in the slot ("at her request") is the person named before the cue, as
+    "the latter" is."""
+    assert analyze(text).signals.initiator.actor == actor
+
+
+def test_equality_respect_and_mutual_benefit_is_the_formula():
+    found = analyze("The two sides should get along on the basis of equality, respect and "
+                    "mutual benefit.").signals.formulas
+    assert "mutual benefit" in found["equality_respect_reciprocity"].variants
