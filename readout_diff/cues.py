@@ -120,8 +120,9 @@ CUES: dict[str, Cues] = {
         negation=_words("not no never nothing neither nor none without nobody avoid decline "
                         "refuse fail absent omit lack"),
         negation_determiners=_words("no"),
+        # ... and "-elect" / "-designate" after a title ("The Vice President*-elect* made clear")
         before_reporting=_words("also further again then once repeatedly both all has have had "
-                                "would will firmly clearly strongly later"),
+                                "would will firmly clearly strongly later - elect designate"),
         occasion_prepositions=_words("in at during throughout on"),
         held_prepositions=_words("at during throughout"),
         past_forms=_words("met spoke held came went took gave made saw told"),  # and "-ed"
@@ -144,8 +145,8 @@ CUES: dict[str, Cues] = {
             "describe elaborate review exchange voice reject deny criticize object assure promise "
             "respond reply observe remark comment wish want seek hail applaud appreciate value "
             "maintain expect reaffirmed agreed noted stressed said told underscored "
-            "expressed welcomed urged pressed cite caution deplore lament regret write"
-        ),
+            "expressed welcomed urged pressed cite caution deplore lament regret write decline"
+        ) | {"make clear", "make it clear", "set out", "lay out"},  # "X *made clear* that ..."
         pronouns=_words("he she"),
         descriptors=_words("candid constructive frank in-depth substantive pragmatic productive "
                            "fruitful positive direct tough open honest businesslike cordial "

@@ -48,8 +48,8 @@ from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT,
 from .model import Commitment, Mention
 from .nlp import Parsed, string_hashes
 from .people import CALENDAR, TITLE_WORDS, in_office_title, unlisted_people
-from .posts import (FIRST_PERSON, first_person, first_person_sentences, joint_we, post_author,
-                    quoted)
+from .posts import (FIRST_PERSON, INTRODUCING_VERBS, first_person, first_person_sentences,
+                    introduced_posts, joint_we, post_author, quoted, signed)
 
 __all__ = ["Findings", "extract"]
 
@@ -330,23 +330,26 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str, *,
                 if not (m.role == TITLE or compiled.actor_roles.get(m.id) == "side")
                 or not claimed[m.start:m.end + 1].any()]
         chosen_for_speakers = sorted(kept + unlisted, key=lambda m: m.start)
-        writer = _post_author(parsed, chosen_for_speakers, compiled, extra_roles, author)
-        if writer:  # the first person is the author, not the codebook's "I"
-            if writer not in compiled.actor_roles:
-                extra_roles[writer] = "official"
-            chosen_for_speakers = [m._replace(id=writer) if _is_first_person(parsed, m) else m
-                                   for m in chosen_for_speakers]
+        writers, owned = _post_authors(parsed, chosen_for_speakers, compiled, extra_roles,
+                                       author)
+        for w in set(writers) - {None}:  # the first person is the author, not the codebook's "I"
+            if w not in compiled.actor_roles:
+                extra_roles[w] = "official"
+        if any(writers):
+            chosen_for_speakers = [
+                m._replace(id=writers[sent_of[m.start]])
+                if writers[sent_of[m.start]] and _is_first_person(parsed, m) else m
+                for m in chosen_for_speakers]
     else:
         chosen_for_speakers = chosen
-        writer = None
+        writers, owned = [], []
     speakers = _speakers(parsed, cue, chosen_for_speakers, compiled, extra_roles)
-    if writer:
-        # A first-person paragraph is the author's where no person speaks: "China is buying
-        # our Soybeans again" is the author's claim, not the Chinese side's statement.
-        own = first_person_sentences(parsed)
-        speakers = [("both sides" if joint_we(parsed, s) else writer)
-                    if own[s] and (who is None or who in _SIDE_NAMES.values()) else who
-                    for s, who in enumerate(speakers)]
+    if any(writers):
+        # A first-person paragraph or a post is the author's where no person speaks: "China is
+        # buying our Soybeans again" is the author's claim, not the Chinese side's statement.
+        speakers = [("both sides" if joint_we(parsed, s) else writers[s])
+                    if owned[s] and writers[s] and (who is None or who in _SIDE_NAMES.values())
+                    else who for s, who in enumerate(speakers)]
     named: list[set[str]] = [set() for _ in range(n_sent)]
     for m in chosen:
         if m.role == ACTOR and compiled.actor_roles.get(m.id) in ("leader", "official"):
@@ -646,23 +649,36 @@ def _quoted_first_person(parsed: Parsed, m: Match) -> bool:
     return _is_first_person(parsed, m) and quoted(parsed, m.start)
 
 
-def _post_author(parsed: Parsed, actors: list[Match], compiled: CompiledCodebook,
-                 extra_roles: dict[str, str], declared: str | None) -> str | None:
-    """The author of a first-person readout (:func:`readout_diff.posts.post_author`), when the
-    readout is in the first person or its metadata names one."""
-    own = [m for m in actors if _is_first_person(parsed, m)]
-    if declared is None and not own:
-        return None
+def _post_authors(parsed: Parsed, actors: list[Match], compiled: CompiledCodebook,
+                  extra_roles: dict[str, str], declared: str | None
+                  ) -> tuple[list[str | None], list[bool]]:
+    """Per sentence, the author of its first person and whether the sentence is the author's
+    own (:mod:`readout_diff.posts`): after "X posted:" that person's post; elsewhere the
+    readout's author (metadata, a signature, a header, or the codebook's reading of "I") in
+    its first-person paragraphs and its signature."""
+    n = len(parsed.sentences)
     roles = compiled.actor_roles
     persons = [m for m in actors if m.role == ACTOR and not _is_first_person(parsed, m)
                and (extra_roles.get(m.id) or roles.get(m.id)) in ("leader", "official")]
-    resolve = {}
-    if declared:  # "John F. Kerry" is the codebook's "John Kerry" (ids drop middle initials)
-        plain = " ".join(w for w in declared.split() if not _INITIAL.fullmatch(w))
-        resolve[declared] = compiled.actor_named(declared) or compiled.actor_named(plain) or plain
-    # Found nowhere else, the author is the codebook's reading of "I".
-    return (post_author(parsed, persons, declared=declared, resolve=resolve)
-            or (own[0].id if own else None))
+    introduced = introduced_posts(parsed, persons)
+    own_words = [m for m in actors if _is_first_person(parsed, m)]
+    if declared is None and not own_words and not any(introduced):
+        return [None] * n, [False] * n
+
+    def resolve(name: str) -> str:
+        # "John F. Kerry" is the codebook's "John Kerry" (ids drop middle initials)
+        plain = " ".join(w for w in name.split() if not _INITIAL.fullmatch(w))
+        return compiled.actor_named(name) or compiled.actor_named(plain) or plain
+
+    writer = None
+    if declared is not None or own_words:
+        writer = post_author(parsed, persons, declared=declared, resolve=resolve) \
+            or (own_words[0].id if own_words else None)
+    first = first_person_sentences(parsed)
+    owned = [bool(introduced[s]) or first[s] for s in range(n)]
+    if n and writer and signed(parsed, persons):
+        owned[-1] = True
+    return [introduced[s] or writer for s in range(n)], owned
 
 
 _INITIAL = re.compile(r"[A-Z]\.")
@@ -705,6 +721,8 @@ def _narrates(doc, j: int, hi: int, later: list) -> bool:
     verb = doc[j].norm_
     if verb in _RELEASE_VERBS:  # "Press Secretary X provided the following readout:"
         return any(doc[i].norm_ in _RELEASED for i in range(j + 1, min(hi, j + 4)))
+    if verb in INTRODUCING_VERBS and doc[hi - 1].text in (":", "："):
+        return True  # "Later, President Trump posted on Truth Social:" (the post follows)
     if verb not in _NARRATION_VERBS:
         return False
     if verb == "take":  # "took part": "took note" and "took the view" are statements
@@ -840,6 +858,16 @@ _HAVE_OBJECTS = frozenset("a an the talk call meeting conversation discussion ex
                           "dialogue".split())
 
 
+def _bullet(parsed: Parsed, s: int) -> bool:
+    """Whether sentence ``s`` is a list item: only a bullet or a number before it on its line."""
+    start = parsed.sentences[s][0]
+    line = parsed.text[parsed.text.rfind("\n", 0, start) + 1:start]
+    return bool(_BULLET.fullmatch(line))
+
+
+_BULLET = re.compile(r"[ \t]*(?:[-•*▪◦–—]|\d{1,2}[.)])[ \t]*")
+
+
 def _conditional(doc, lo: int, start: int) -> bool:
     """Whether the token at ``start`` is in a conditional clause: "if", "unless" or "whether"
     before it in the sentence, and no comma between."""
@@ -955,6 +983,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         return "both sides"
 
     speakers: list[str | None] = []
+    lead_in: str | None = None  # who a list's lead-in ("... discussed:") credits its items to
     person: str | None = None  # last person speaking in this paragraph
     last_person: str | None = None  # last person speaking: "he" may refer back a paragraph
     group: str | None = None  # last group speaking
@@ -984,6 +1013,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
                        key=lambda c: c[0])
         found: str | None = None
         narration = False
+        narrated: str | None = None  # the subject of a narrated event ("Han Zheng also met ...")
         # 1. explicit reporting; a closing ", X said." credits the whole sentence before
         # anyone in it ("China firmly opposes ..., *he said*.")
         order = list(enumerate(cands))
@@ -1028,6 +1058,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
                 if doc[start].lower_ not in FIRST_PERSON and _narrates(doc, j, hi,
                                                                        cands[last + 1:]):
                     narration = True  # "Biden spoke with Xi", "Xi welcomed Biden to ..."
+                    narrated = cands[0][2]
                 else:
                     found = coordinated(cands, last, hi)
                     # "should", "must", 应, 要: a demand, whatever the language
@@ -1042,9 +1073,25 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
                 and not any(is_person(c[2]) for c in cands)
                 and not cue.disc[lo:hi].any() and not has_event(lo, hi)):
             found = person
+        # Items of a list after a lead-in ("The two sides discussed:" + bullets) are the
+        # lead-in's, when no one else speaks in them.
+        if _bullet(parsed, s):
+            # (a list of names and titles, "Connecticut Gov. Ned Lamont", states nothing)
+            if found is None and not narration and any(
+                    doc[i].is_lower and doc[i].is_alpha and len(doc[i]) > 3 for i in range(lo, hi)):
+                found = lead_in
+        else:
+            # A lead-in that reports or discusses ("discussed:", "highlighted the following:",
+            # "reached agreement on the following:"); not a list of participants or figures.
+            text = parsed.text[start_char:parsed.sentences[s][1]].rstrip()
+            lead_in = found if (text.endswith((":", "：")) and (
+                cue.reporting[lo:hi].any() or cue.disc[lo:hi].any()
+                or cue.modality[lo:hi].any())) else None
         speakers.append(found)
         if is_person(found):
             person = last_person = found
+        elif is_person(narrated):
+            last_person = narrated  # "Han Zheng also met with ... He said that ..."
         elif found:
             group = found
     return speakers

@@ -191,8 +191,9 @@ def unlisted_people(parsed: "Parsed", reporting: Sequence[bool], taken: list[Mat
             continue
         span = title_before(start)
         if span is not None and span[0] >= 2 and lower[span[0] - 1] == h.comma \
-                and name_tok[span[0] - 2]:
+                and name_tok[span[0] - 2] and span[0] - 2 not in starts:
             continue  # "Serina Floyd, *Chief Medical Officer*, ...": a title after a name
+            # (not after a sentence's first word: "Later, Secretary Ana Ruiz posted")
         titled = span is not None
         if start > 0 and (lower[start - 1] == h.the or (title_case[start - 1] and not titled)):
             continue  # "the White House said", "People's Liberation Army": an institution

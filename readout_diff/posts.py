@@ -17,14 +17,15 @@ quotation marks is whoever is quoted, never the author.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover
     from .matching import Match
     from .nlp import Parsed
 
-__all__ = ["FIRST_PERSON", "declared_author", "first_person", "first_person_sentences", "joint_we",
-           "post_author", "quoted"]
+__all__ = ["FIRST_PERSON", "INTRODUCING_VERBS", "declared_author", "first_person",
+           "first_person_sentences", "introduced_posts", "joint_we", "post_author", "quoted",
+           "signed"]
 
 #: The author's own words: a paragraph with one of these (outside quotes) is in the first person.
 #: Only the singular: "we" and "our" are also a government's ("our two countries").
@@ -34,6 +35,7 @@ _OPENING_QUOTES = "“‘«"
 _CLOSING_QUOTES = "”’»"
 _QUOTE_REACH = 3000  # characters back looked at for the paragraph's quotation marks
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_DASHES = frozenset({"-", "--", "—", "–", "―"})
 _SIGNATURE_TOKENS = 6  # at most this many words in a signature line ("— President Donald J. Trump")
 _HEADER_TOKENS = 10  # ... and in a "From ..." header
 
@@ -95,25 +97,25 @@ def declared_author(meta: Mapping[str, object]) -> str | None:
 
 
 def post_author(parsed: "Parsed", people: "list[Match]", *, declared: str | None,
-                resolve: "Mapping[str, str]") -> str | None:
+                resolve: "Callable[[str], str]") -> str | None:
     """The author of a first-person readout (see the module docstring), or None.
 
     ``people`` are the actor matches of persons in reading order (codebook and unlisted);
-    ``resolve`` maps a declared name to a codebook actor id when the codebook knows it
-    ("Donald J. Trump" → "Donald Trump").
+    ``resolve`` turns a name as written into an id (the codebook actor's when it knows the
+    name: "Donald J. Trump" → "Donald Trump"; else the name without middle initials).
     """
     if declared:
-        return resolve.get(declared, declared)
-    if not parsed.sentences or not people:
+        return resolve(declared)
+    if not parsed.sentences:
         return None
     doc = parsed.doc
-    # 2. A signature: the last sentence is a person's name, with a title or a dash at most.
-    lo, hi = parsed.sent_tokens[-1]
-    words = [i for i in range(lo, hi) if doc[i].is_alpha]
-    last = [m for m in people if lo <= m.start and m.end <= hi]
-    if len(last) == 1 and 0 < len(words) <= _SIGNATURE_TOKENS and not any(
-            doc[i].is_lower for i in words):
-        return last[0].id
+    # 2. A signature: the last sentence is a person's name, with a title or a dash at most
+    # ("President DJT", "—John Podesta").
+    if signed(parsed, people):
+        lo, hi = parsed.sent_tokens[-1]
+        last = [m for m in people if lo <= m.start and m.end <= hi]
+        words = [i for i in range(lo, hi) if doc[i].is_alpha]
+        return last[0].id if last else resolve(doc[words[0]:words[-1] + 1].text)
     # 3. A header "From <person> ...", the first sentence.
     lo, hi = parsed.sent_tokens[0]
     first = [m for m in people if lo <= m.start and m.end <= hi]
@@ -121,6 +123,40 @@ def post_author(parsed: "Parsed", people: "list[Match]", *, declared: str | None
             and len({m.id for m in first}) == 1):
         return first[0].id
     return None
+
+
+#: Verbs that introduce a post quoted in a readout: "Later, President Trump *posted* on Truth
+#: Social:" — what follows is that person's.
+INTRODUCING_VERBS = frozenset({"post", "tweet", "write"})
+
+
+def introduced_posts(parsed: "Parsed", people: "list[Match]") -> list[str | None]:
+    """Per sentence, the person whose post it is when an "X posted:" line comes before it
+    (the post runs to the end of the readout, or to the next such line), else None."""
+    doc = parsed.doc
+    out: list[str | None] = []
+    current: str | None = None
+    for lo, hi in parsed.sent_tokens:
+        out.append(current)
+        if hi > lo and doc[hi - 1].text in (":", "：") and any(
+                doc[i].norm_ in INTRODUCING_VERBS for i in range(lo, hi)):
+            named = {m.id for m in people if lo <= m.start and m.end <= hi}
+            current = named.pop() if len(named) == 1 else None
+    return out
+
+
+def signed(parsed: "Parsed", people: "list[Match]") -> bool:
+    """Whether the last sentence is a signature: a name, with a title or a dash at most."""
+    if not parsed.sentences:
+        return False
+    doc = parsed.doc
+    lo, hi = parsed.sent_tokens[-1]
+    words = [i for i in range(lo, hi) if doc[i].is_alpha]
+    if not 0 < len(words) <= _SIGNATURE_TOKENS or any(doc[i].is_lower for i in words):
+        return False
+    last = [m for m in people if lo <= m.start and m.end <= hi]
+    return len(last) == 1 or (not last and doc[lo].text in _DASHES and 2 <= len(words) <= 3
+                              and words == list(range(words[0], words[0] + len(words))))
 
 
 #: Verbs that make a post's "we" the two sides: "We agreed to meet", "We talked about Boeing",

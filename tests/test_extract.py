@@ -362,3 +362,24 @@ def test_future_talks_and_the_meetings_where_things_happened(text, topic, presen
     """Talk nouns with a possessive between them and "continue"/"further"; an event after
     "at/during" + a possessive is where something else happened."""
     assert (topic in analyze(text).topics) is present
+
+
+def test_list_items_take_the_lead_ins_speaker_and_he_the_narrated_subject():
+    a = analyze("Secretary Yellen and Governor Yi Gang held a frank discussion that covered:\n"
+                "- Recent macroeconomic developments in both countries\n"
+                "- Debt relief for low-income countries\n\n"
+                "The President was joined by:\n- New York Gov. Ann Park\n")
+    assert [s.speaker for s in a.sentences] == ["both sides"] * 3 + [None, None]
+    b = analyze("Han Zheng met with Vice President Vance. He said China will open up further.")
+    assert [s.speaker for s in b.sentences] == [None, "Han Zheng"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Vance made clear that President Trump expects Beijing to act.", "JD Vance"),
+    ("Vice President-elect JD Vance met Han Zheng. The Vice President-elect made clear that the "
+     "US expects action.", "JD Vance"),
+    ("Blinken spoke with State Councilor Wang Yi. The Secretary and the State Councilor agreed "
+     "to stay in close touch.", "both sides"),
+])
+def test_made_clear_elect_and_state_councilor(text, speaker):
+    assert analyze(text).sentences[-1].speaker == speaker

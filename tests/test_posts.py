@@ -49,3 +49,16 @@ def test_front_matter_and_json_carry_the_author(tmp_path):
     js.write_text(json.dumps({"text": "I spoke with Director Wang today. Taiwan came up.",
                               "author": "Marco Rubio"}), encoding="utf-8")
     assert speakers(load_readout(js)) == ["Marco Rubio", "Marco Rubio"]
+
+
+def test_a_post_quoted_after_an_introducing_line_is_its_authors():
+    text = ("Secretary Ruiz met with Foreign Minister Wang Yi today.\n\n"
+            "Later, Secretary Ana Ruiz posted on X:\n\n"
+            "Good talks with my counterpart. Much work ahead, and we will keep at it.\n\n"
+            "—Ana Ruiz")
+    assert speakers(text) == [None, None, "Ana Ruiz", "Ana Ruiz", "Ana Ruiz"]
+
+
+def test_a_dash_signature_names_an_author_the_codebook_does_not_know():
+    post = "Good call today with my counterpart. I told him coal must be phased down.\n\n—Mia Long"
+    assert speakers(post) == ["Mia Long", "Mia Long", "Mia Long"]
