@@ -46,7 +46,7 @@ from .cues import CUES, Cues
 from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT, TITLE,
                        CompiledCodebook, Match)
 from .model import Commitment, Mention
-from .nlp import Parsed, string_hashes
+from .nlp import Parsed, hash_string, string_hashes
 from .people import CALENDAR, TITLE_WORDS, in_office_title, unlisted_people
 from .posts import (FIRST_PERSON, INTRODUCING_VERBS, first_person, first_person_sentences,
                     introduced_posts, joint_we, post_author, quoted, signed)
@@ -427,6 +427,11 @@ class _Context:
         self.determiner_at = frozenset(cue.neg_determiner.nonzero()[0].tolist())
         self.occasion_prepositions = string_hashes(cues.occasion_prepositions)
         self.determiners = string_hashes(_DETERMINERS)
+        self.between = hash_string("between")
+        self.comma = hash_string(",")
+        self.open_words = string_hashes(frozenset({"whether", "if"}))
+        self.and_but = string_hashes(frozenset({"and", "but"}))
+        self.relative_words = string_hashes(frozenset({"which", "who"}))
         self.held_prepositions = string_hashes(cues.held_prepositions)
 
     def gap(self, i: int, j: int) -> int:
@@ -469,6 +474,9 @@ class _Context:
         # them does not count as context: it refers back to that subject ("*Secretary* Yellen
         # said *she* hopes to travel to China" is the secretary's trip).
         before_b = [x for x in blk if x.end <= m.start]
+        if (m.end < len(self.cue.norm) and self.cue.norm[m.end] == self.between
+                and any(m.end < x.start <= m.end + 3 for x in ctx)):
+            return True  # "the meeting *between President Biden* and President Xi" names who meets
         if before_b:
             nearest_b = max(x.end for x in before_b)
             named = [x for x in ctx if not self._pronoun(x)]
@@ -502,12 +510,49 @@ class _Context:
                 if not (n < d and self.gap(n, d) <= reach):
                     continue
                 if n < m.start:
+                    if self._open_question(n, m.start):
+                        continue  # "declined to say *whether* the President would meet Xi"
                     return True  # "did not discuss X", "no mention of X", "neither X nor Y"
-                if (m.end <= n and self.gap(m.end, n) <= w and self.gap(n, d) <= w // 2
+                if (m.end <= n and self.gap(m.end, n) - self._aside(m.end, n) <= w
+                        and self.gap(n, d) <= w // 2
+                        # ("the call was direct, and he *said* they did not discuss ..."
+                        and not any(m.end <= i < n and self.cue.norm[i + 1] != self.comma
+                                    for i in self.reporting_at)  # (", Xi said," is an aside)
                         and not any(x < m.start and x not in self.reporting_at
                                     for x in discs)):
                     return True  # "X was not discussed", "X did not come up"
         return False
+
+    def _open_question(self, n: int, start: int) -> bool:
+        """Whether, between a negation and the hit, the words turn to an open question
+        ("declined to say *whether* ...") or to a new statement ("Ukraine did not come up*, and
+        Xi said* talks would continue"): the hit is then not what was denied."""
+        norm = self.cue.norm
+        for i in range(n + 1, start):
+            if norm[i] in self.open_words:
+                return True
+            if (norm[i] == self.comma and i + 1 < start and norm[i + 1] in self.and_but
+                    and any(j in self.reporting_at for j in range(i + 2, min(i + 5, start)))):
+                return True
+        return False
+
+    def _aside(self, lo: int, hi: int) -> int:
+        """Tokens between ``lo`` and ``hi`` inside a clause set off by commas that opens with
+        "which" or "who" ("Trade matters*, which remain the responsibility of ...,* were not
+        discussed"): they do not part a subject from its predicate."""
+        norm = self.cue.norm
+        comma = self.comma
+        skipped, i = 0, lo
+        while i < hi:
+            if norm[i] == comma and i + 1 < hi and norm[i + 1] in self.relative_words:
+                close = next((k for k in range(i + 2, hi) if norm[k] == comma), None)
+                if close is None:
+                    break
+                skipped += close + 1 - i
+                i = close + 1
+                continue
+            i += 1
+        return skipped
 
     def denied(self, m: Match) -> bool:
         """Whether a negation stands right before the hit in its clause ("*no* breakthrough",
@@ -577,6 +622,10 @@ class _Context:
         cue = self.cue
         if self._occasion(m, lo, hi) or self._held_at(m, lo):
             return None
+        norm = cue.norm
+        if any(norm[i] in self.open_words for i in range(max(lo, m.start - self.cues.future_window),
+                                                        m.start)):
+            return None  # "declined to say *whether* the President would meet Xi"
         for i in range(m.end - 1, lo - 1, -1):  # inside the hit ("invited ... to come"), then before
             if i < m.start and self.gap(i, m.start) > self.cues.future_window:
                 break
@@ -584,6 +633,9 @@ class _Context:
                 return _MODALITIES[cue.modality[i] - 1], min(i, m.start)
         if self._past(m):
             return None  # "met ... a year ago": no time word after a past verb makes it future
+        for i in range(m.end, min(hi, m.end + _MODAL_AFTER)):  # "talks *would* continue"
+            if cue.modality[i] and _MODALITIES[cue.modality[i] - 1] == "will":
+                return "will", m.start
         for i in range(m.end, hi):  # after it, only time words ("... early next year")
             if self.gap(m.end, i) >= self.cues.future_after_window:
                 break
@@ -604,6 +656,7 @@ class _Context:
 # *next* meeting" does.
 _DETERMINERS = frozenset("their this that its his her our".split())
 _DENIAL_REACH = 3  # tokens from a negation to the hit it denies ("did not yet reach")
+_MODAL_AFTER = 5  # a "will" right after a future entry's hit: "talks at the staff level *would*"
 
 
 def _between(positions: list[int], lo: int, hi: int) -> list[int]:

@@ -383,3 +383,26 @@ def test_list_items_take_the_lead_ins_speaker_and_he_the_narrated_subject():
 ])
 def test_made_clear_elect_and_state_councilor(text, speaker):
     assert analyze(text).sentences[-1].speaker == speaker
+
+
+@pytest.mark.parametrize("text, topics, negated", [
+    # an open question is neither asserted nor denied; a new statement ends a denial
+    ("The official declined to say whether the President would meet Xi at APEC, and said talks "
+     "at the staff level would continue.", ["continued_talks"], []),
+    ("Ukraine did not come up, and Xi said talks would continue.", ["continued_talks"],
+     ["ukraine"]),
+    # a relative clause between the subject and "were not discussed"
+    ("Trade matters, which remain the responsibility of the Trade Representative, were not "
+     "discussed.", [], ["trade"]),
+    ("The Taiwan question, Xi said, was not discussed.", [], ["taiwan"]),
+    # who meets: "between" the presidents; a body's in-person meeting is no leaders' meeting
+    ("The Secretary said she looked forward to the meeting between President Biden and "
+     "President Xi the following day.", ["leader_meeting"], []),
+    ("The two sides agreed to hold an in-person meeting of the working group soon.",
+     ["continued_talks"], []),
+    ("President Trump accepted President Xi's invitation to return to China in 2027.",
+     ["state_visit"], []),
+])
+def test_denials_open_questions_and_who_meets(text, topics, negated):
+    a = analyze(text)
+    assert sorted(a.topics) == topics and sorted(a.negated_topics) == negated
