@@ -267,12 +267,16 @@ def _dense_scored(fa: SentenceFeatures, fb: SentenceFeatures,
     fz = process.cdist(list(fa.strings), list(fb.strings), scorer=fuzz.token_set_ratio,
                        dtype=np.float64)
     fz /= 100.0
-    fz[np.array([not x for x in fa.strings], dtype=bool), :] = 0.0  # no content words: 0
-    fz[:, np.array([not x for x in fb.strings], dtype=bool)] = 0.0
-    pos = np.broadcast_to(pos, cos.shape)
+    if not all(fa.strings):
+        fz[np.array([not x for x in fa.strings], dtype=bool), :] = 0.0  # no content words: 0
+    if not all(fb.strings):
+        fz[:, np.array([not x for x in fb.strings], dtype=bool)] = 0.0
+    if pos.shape != cos.shape:  # (a view of zeros when W_POS is 0)
+        pos = np.broadcast_to(pos, cos.shape)
     score = _score(cos, fz, sem, pos)
-    ids_a, ids_b = _exact_ids(fa, fb)
-    score[ids_a[:, None] == ids_b[None, :]] = 1.0
+    if not set(fa.exact).isdisjoint(fb.exact):  # (rare: an identical sentence on both sides)
+        ids_a, ids_b = _exact_ids(fa, fb)
+        score[ids_a[:, None] == ids_b[None, :]] = 1.0
     i, j = np.nonzero(score >= threshold)
     return (i.astype(np.int64), j.astype(np.int64), score[i, j], cos[i, j], fz[i, j],
             sem[i, j], pos[i, j])
@@ -806,8 +810,7 @@ def _tfidf_arrays(fa: SentenceFeatures, fb: SentenceFeatures):
     data += 1.0
     df = np.bincount(cols, minlength=len(used)).astype(np.float64)
     df += 1.0  # smooth idf: as if one more document held every word
-    idf = np.full_like(df, n + 1)
-    idf /= df
+    idf = np.float64(n + 1) / df  # (what filling with n + 1, then dividing in place, gives)
     np.log(idf, out=idf)
     idf += 1.0
     data *= idf[cols]
@@ -916,8 +919,16 @@ def _blocks(fa: SentenceFeatures, fb: SentenceFeatures, *, words: bool = True,
             pos = 1.0 - np.abs(rel_a[:, None] - rel_b[None, :])
         else:  # weight 0: W_POS * pos is 0.0 whatever pos is; a view of zeros, not a block
             pos = np.broadcast_to(np.float64(0.0), (hi - lo, fb.n))
-        block = np.arange(lo, hi), (np.clip(cos, 0.0, 1.0) if words else None), sem, pos
+        block = np.arange(lo, hi), (_unit_clip(cos) if words else None), sem, pos
         yield (*block, at) if shared_at else block
+
+
+def _unit_clip(x: np.ndarray) -> np.ndarray:
+    """``np.clip(x, 0.0, 1.0)`` of cosines, in place, without ``np.clip``'s Python wrapper: the
+    same floats (the two differ on signed zeros only, and a cosine here is a sum of products of
+    positive weights, never -0.0)."""
+    np.maximum(x, 0.0, out=x)
+    return np.minimum(x, 1.0, out=x)
 
 
 def _jaccard(inter, tot_a: np.ndarray, tot_b: np.ndarray) -> np.ndarray:
@@ -932,8 +943,9 @@ def _jaccard(inter, tot_a: np.ndarray, tot_b: np.ndarray) -> np.ndarray:
             out[coo.row, coo.col] = np.where(union > 0, coo.data / union, 0.0)
         return out
     union = tot_a[:, None] + tot_b[None, :] - inter
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(union > 0, inter / union, 0.0)
+    # Divided where the union is positive, 0 elsewhere (np.where's result, with no division to
+    # silence and no errstate to enter).
+    return np.divide(inter, union, out=np.zeros(union.shape), where=union > 0)
 
 
 class _Cosine:
@@ -950,14 +962,19 @@ class _Cosine:
         self.fa, self.fb = fa, fb
         arrays = data, cols, indptr, width = _tfidf_arrays(fa, fb)
         split = int(indptr[fa.n])
-        in_a, in_b = unique_sorted(cols[:split]), unique_sorted(cols[split:])
-        shared = in_a[in_sorted(in_a, in_b)]  # ascending, as scipy adds them
+        # ``cols`` index the pair's used columns (0 .. width-1): which each side uses, by flags.
+        in_a, in_b = np.zeros(width, bool), np.zeros(width, bool)
+        in_a[cols[:split]] = True
+        in_b[cols[split:]] = True
+        in_a &= in_b
+        shared = in_a.nonzero()[0]  # ascending, as scipy adds them
         self.dense = _block_rows(fb.n) * fb.n * max(len(shared), 1) <= _BLOCK_CELLS
         if self.dense:
             rows = np.repeat(np.arange(fa.n + fb.n), indptr[1:] - indptr[:-1])
-            pos = shared.searchsorted(cols)
-            keep = pos < len(shared)
-            keep[keep] = shared[pos[keep]] == cols[keep]
+            where = np.full(width, -1, np.int64)  # column -> its place among the shared
+            where[shared] = np.arange(len(shared))
+            pos = where[cols]
+            keep = pos >= 0
             x = np.zeros((fa.n + fb.n, len(shared)))
             x[rows[keep], pos[keep]] = data[keep]
             self.xa, self.xb = x[:fa.n], x[fa.n:]

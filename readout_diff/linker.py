@@ -311,6 +311,7 @@ def pair_features(fa: Any, fb: Any, i: np.ndarray, j: np.ndarray, score: np.ndar
     out = np.zeros((k, len(FEATURES)))
     if not k:
         return out
+    i, j = np.asarray(i, np.int64), np.asarray(j, np.int64)
     cos, fz, sem, pos = terms if terms is not None else pair_components(fa, fb, i, j)
     row_best = np.full(fa.n, -np.inf)
     np.maximum.at(row_best, i, score)
@@ -327,42 +328,62 @@ def pair_features(fa: Any, fb: Any, i: np.ndarray, j: np.ndarray, score: np.ndar
     # shares such an anchor when one of a's is among b's.
     topics_a = [t | ng for t, ng in zip(fa.topics, fa.negated)]
     topics_b = [t | ng for t, ng in zip(fb.topics, fb.negated)]
-    log_words_a = [math.log1p(len(x.split())) for x in fa.strings]
-    log_words_b = [math.log1p(len(x.split())) for x in fb.strings]
     people_a, numbers_a = _anchors_of(fa.anchors, "p:"), _anchors_of(fa.anchors, "n:")
-    rows = []
+    # The features of a pair's sets in Python, per candidate (unions counted as |x| + |y| -
+    # |x & y|: the same integers); those of one sentence alone as arrays indexed by i or j.
+    pairs = []
     for a, b in zip(i.tolist(), j.tolist()):
         ta, tb = topics_a[a], topics_b[b]
         ra, rb = fa.frames[a], fb.frames[b]
         shared_t, shared_f = ta & tb, ra & rb
         anchors_b = fb.anchors[b]
-        people = not people_a[a].isdisjoint(anchors_b)
-        rarity = [1.0 / (count_a[t] * count_b[t]) for t in shared_t]
-        rows.append((
-            len(shared_t), len(ta | tb), len(shared_f), len(ra | rb),
-            float(bool(ta) and bool(tb) and not shared_t),
-            float(speakers_a[a] is not None and speakers_a[a] == speakers_b[b]),
-            float(a == 0), float(b == 0), float(a == 0 and b == 0),
-            log_words_a[a], log_words_b[b],
-            float(people),
-            float(not numbers_a[a].isdisjoint(anchors_b)),
-            max(rarity, default=0.0), sum(rarity),
+        if shared_t:
+            rarity = [1.0 / (count_a[t] * count_b[t]) for t in shared_t]
+            rare_max, rare_sum = max(rarity), sum(rarity)
+        else:
+            rare_max = rare_sum = 0.0
+        pairs.append((
+            len(shared_t), len(ta) + len(tb) - len(shared_t),
+            len(shared_f), len(ra) + len(rb) - len(shared_f),
+            bool(ta) and bool(tb) and not shared_t,
+            not people_a[a].isdisjoint(anchors_b),
+            not numbers_a[a].isdisjoint(anchors_b),
+            rare_max, rare_sum,
             max((1.0 / (frames_a[f] * frames_b[f]) for f in shared_f), default=0.0),
-            len(ta), len(tb), float(len(ta) >= 3), float(len(tb) >= 3),
-            0.0,  # mutual_best: filled below, from the ranks
-            float(a <= 1 and b <= 1 and people),
-            float("d:talks" in fa.anchors[a] and "d:talks" in anchors_b),
-            float(len(fa.topics[a] & fb.negated[b]) + len(fa.negated[a] & fb.topics[b])),
-            a / max(fa.n - 1, 1), b / max(fb.n - 1, 1),
-            float(fa.lang != fb.lang),
+            len(fa.topics[a] & fb.negated[b]) + len(fa.negated[a] & fb.topics[b]),
         ))
+    per = np.array(pairs, dtype=np.float64)
+    codes: dict[str, int] = {}  # a sentence with no speaker shares none: -1 on a, -2 on b
+    spk_a = np.array([codes.setdefault(x, len(codes)) if x is not None else -1
+                      for x in speakers_a], dtype=np.int64)
+    spk_b = np.array([codes.setdefault(x, len(codes)) if x is not None else -2
+                      for x in speakers_b], dtype=np.int64)
+    len_a = np.array([len(t) for t in topics_a], dtype=np.int64)[i]
+    len_b = np.array([len(t) for t in topics_b], dtype=np.int64)[j]
+    talks_a = np.array(["d:talks" in x for x in fa.anchors], dtype=bool)
+    talks_b = np.array(["d:talks" in x for x in fb.anchors], dtype=bool)
+    first_a, first_b, people = i == 0, j == 0, per[:, 5]
+    rows = out[:, 9:]
+    rows[:, 0:5] = per[:, 0:5]
+    rows[:, 5] = spk_a[i] == spk_b[j]
+    rows[:, 6], rows[:, 7], rows[:, 8] = first_a, first_b, first_a & first_b
+    rows[:, 9] = np.array([math.log1p(len(x.split())) for x in fa.strings])[i]
+    rows[:, 10] = np.array([math.log1p(len(x.split())) for x in fb.strings])[j]
+    rows[:, 11:16] = per[:, 5:10]
+    rows[:, 16], rows[:, 17], rows[:, 18], rows[:, 19] = len_a, len_b, len_a >= 3, len_b >= 3
+    rows[:, 20] = 0.0  # mutual_best: filled below, from the ranks
+    rows[:, 21] = (i <= 1) & (j <= 1) & (people == 1.0)
+    rows[:, 22] = talks_a[i] & talks_b[j]
+    rows[:, 23] = per[:, 10]
+    rows[:, 24] = i / max(fa.n - 1, 1)
+    rows[:, 25] = j / max(fb.n - 1, 1)
+    rows[:, 26] = float(fa.lang != fb.lang)
     out[:, 0] = score
     out[:, 1], out[:, 2], out[:, 3], out[:, 4] = cos, fz, sem, pos
     out[:, 5] = score - row_best[i]
     out[:, 6] = score - col_best[j]
     out[:, 7] = _ranks(i, score)
     out[:, 8] = _ranks(j, score)
-    out[:, 9:] = np.array(rows, dtype=np.float64)
     out[:, FEATURES.index("mutual_best")] = (out[:, 7] == 0) & (out[:, 8] == 0)
     return out
 

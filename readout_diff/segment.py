@@ -134,7 +134,7 @@ def _line_breaks(text: str) -> list[int]:
             continue  # paragraph breaks are handled by _PARA
         if _BULLET.match(nxt):
             cuts.append(pos)
-        elif (i == 0 or not lines[i - 1].strip()) and _is_heading(line, _wrap_width(lines, i + 1)):
+        elif (i == 0 or not lines[i - 1].strip()) and _is_heading(line, lines, i + 1):
             cuts.append(pos)
     return cuts
 
@@ -149,13 +149,14 @@ def _wrap_width(lines: list[str], first: int) -> int:
     return width
 
 
-def _is_heading(line: str, width: int) -> bool:
+def _is_heading(line: str, lines: list[str], first: int) -> bool:
     """A headline opening its paragraph: "#", ALL CAPS, or a short title-case line.
 
     A hard-wrapped first line of a paragraph full of names and titles ("Secretary of State
     Antony J. Blinken and National Security Advisor") looks like a title too; what tells them
     apart is that a headline is clearly shorter than the wrapped lines under it, has no comma
-    or sentence end inside it and does not end on a function word.
+    or sentence end inside it and does not end on a function word. (The width of the
+    paragraph under it, ``lines[first:]``, is measured last: most lines fail a test before.)
     """
     s = line.strip()
     if s.startswith("#"):
@@ -173,6 +174,7 @@ def _is_heading(line: str, width: int) -> bool:
     content = [w for w in words if len(w) >= 4 and w.lower() not in _FUNCTION_WORDS]
     if not content or sum(1 for w in content if w[0].isupper()) / len(content) < 0.8:
         return False
+    width = _wrap_width(lines, first)
     return len(s) < 0.85 * width or width < 60
 
 
