@@ -296,7 +296,8 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str, *,
                 if found is None:
                     continue
                 modality, cue_start = found
-        elif entry.realized and (ctx.hoped_for(m) or ctx.negated(m) or ctx.denied(m)):
+        elif entry.realized and (ctx.hoped_for(m) or ctx.negated(m) or ctx.denied(m)
+                                 or ctx.purpose(m)):
             continue  # "looks forward to the resumption", "did not touch on restoring",
             # "*no* breakthrough yet", "did *not* reach agreement"
         kept[(s, m.id)].append(m)
@@ -428,6 +429,8 @@ class _Context:
         self.occasion_prepositions = string_hashes(cues.occasion_prepositions)
         self.determiners = string_hashes(_DETERMINERS)
         self.between = hash_string("between")
+        self.so, self.that = hash_string("so"), hash_string("that")
+        self.in_, self.order = hash_string("in"), hash_string("order")
         self.comma = hash_string(",")
         self.open_words = string_hashes(frozenset({"whether", "if"}))
         self.and_but = string_hashes(frozenset({"and", "but"}))
@@ -554,6 +557,18 @@ class _Context:
             i += 1
         return skipped
 
+    def purpose(self, m: Match) -> bool:
+        """Whether the hit is in a purpose clause ("... *so that* it yields positive outcomes",
+        "*in order to* reach agreement"): an aim, not something achieved."""
+        norm = self.cue.norm
+        lo, _ = self._clause_range(m)
+        for i in range(m.start - 1, max(lo, m.start - _PURPOSE_REACH) - 1, -1):
+            if norm[i] == self.that and i > lo and norm[i - 1] == self.so:
+                return True
+            if norm[i] == self.order and i > lo and norm[i - 1] == self.in_:
+                return True
+        return False
+
     def denied(self, m: Match) -> bool:
         """Whether a negation stands right before the hit in its clause ("*no* breakthrough",
         "did *not* reach an agreement", "*not* productive"): what did not happen."""
@@ -656,6 +671,7 @@ class _Context:
 # *next* meeting" does.
 _DETERMINERS = frozenset("their this that its his her our".split())
 _DENIAL_REACH = 3  # tokens from a negation to the hit it denies ("did not yet reach")
+_PURPOSE_REACH = 8  # tokens back from a realized hit to "so that" / "in order to"
 _MODAL_AFTER = 5  # a "will" right after a future entry's hit: "talks at the staff level *would*"
 
 

@@ -406,3 +406,17 @@ def test_made_clear_elect_and_state_councilor(text, speaker):
 def test_denials_open_questions_and_who_meets(text, topics, negated):
     a = analyze(text)
     assert sorted(a.topics) == topics and sorted(a.negated_topics) == negated
+
+
+@pytest.mark.parametrize("text, frame, present", [
+    ("The ministries should prepare the visit so that it yields positive outcomes.",
+     "deliverables", False),
+    ("The talks produced positive outcomes.", "deliverables", True),
+    ("China will lift restrictions on imports of American beef.", "grievance", False),
+    ("Xi urged the US to lift sanctions on Chinese firms.", "grievance", True),
+    ("The US should lift sanctions on Chinese companies.", "grievance", True),
+])
+def test_aims_and_outcomes_are_not_deliverables_or_demands(text, frame, present):
+    """A purpose clause is an aim, not an outcome; lifting restrictions is a demand only when
+    asked for."""
+    assert (frame in analyze(text).frames) is present
