@@ -761,7 +761,7 @@ _SIDE_NAMES = {"cn": "Chinese side", "us": "US side"}
 _PROPOSED = _MODALITIES.index("proposed") + 1
 _AND = frozenset({"and", ",", "，", "、", "和", "与", "同"})
 _CONJUNCTIONS = _AND - {",", "，"}  # "、" is the Chinese list comma, a joiner of its own
-_NARRATION_VERBS = _EVENT_VERBS | {"attend", "travel", "lead", "participate", "take"}
+_NARRATION_VERBS = _EVENT_VERBS | {"attend", "travel", "lead", "participate", "take", "present"}
 # Verbs that narrate the meeting whatever follows: "X *attended* the talks", "the delegation
 # *was led by* X", "X also *took part*", "X traveled to Tianjin for talks".
 _TAKING_PART = frozenset({"attend", "join", "accompany", "travel", "participate"})
@@ -796,8 +796,8 @@ def _narrates(doc, j: int, hi: int, later: list) -> bool:
         return False
     if verb == "take":  # "took part": "took note" and "took the view" are statements
         return j + 1 < hi and doc[j + 1].norm_ == "part"
-    if verb == "lead":  # "the delegation *was led by* X"; "X will lead for China" is a plan
-        return passive
+    if verb in ("lead", "present"):  # "the delegation *was led by* X", "X *were present*";
+        return passive  # "X will lead for China" is a plan, "X presented" a statement
     if verb in _TAKING_PART:
         return True  # "X traveled to Tianjin for talks": the trip is the meeting
     if doc[j].is_title:
@@ -935,6 +935,32 @@ def _bullet(parsed: Parsed, s: int) -> bool:
 
 
 _BULLET = re.compile(r"[ \t]*(?:[-•*▪◦–—]|\d{1,2}[.)])[ \t]*")
+
+
+def _relative(doc, lo: int, start: int) -> bool:
+    """Whether the token at ``start`` is in a relative clause: a comma, then "which" or "who"
+    before it ("export controls*, which the President has said* are not on the table")."""
+    for k in range(start - 1, lo, -1):
+        norm = doc[k].norm_
+        if norm in (",", "，", ";"):
+            return False
+        if norm in _RELATIVES and doc[k - 1].norm_ in (",", "，"):
+            return True
+    return False
+
+
+def _vocative(doc, start: int, end: int, hi: int) -> bool:
+    """Whether an actor at ``start:end`` is addressed: right after a comma (a title between at
+    most) and right before the sentence's closing mark ("Thank you, President Xi!")."""
+    if not (end < hi and doc[end].text in ("!", ".", "?") and end + 1 >= hi):
+        return False
+    k = start - 1
+    while k >= 0 and start - k <= 3 and doc[k].is_title:
+        k -= 1
+    return k >= 0 and doc[k].norm_ == ","
+
+
+_RELATIVES = frozenset({"which", "who", "whom"})
 
 
 def _conditional(doc, lo: int, start: int) -> bool:
@@ -1076,9 +1102,11 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
             pron = doc[i].norm_
             name = last_person if pron in ("he", "she") else (group or "both sides")
             cands.append((i, i + 1, name, "pronoun"))
-        # Nobody speaks in a dateline or in a condition ("*If the US side insists* on ...,
-        # China will ..."): the main clause has the speaker.
-        cands = sorted((c for c in cands if c[0] >= lo and not _conditional(doc, lo, c[0])),
+        # Nobody speaks in a dateline, a condition ("*If the US side insists* on ..., China
+        # will ..."), a relative clause ("..., *which President Trump announced* in April"),
+        # or when addressed ("Thank you*, President Xi*!"): the main clause has the speaker.
+        cands = sorted((c for c in cands if c[0] >= lo and not _conditional(doc, lo, c[0])
+                        and not _relative(doc, lo, c[0]) and not _vocative(doc, c[0], c[1], hi)),
                        key=lambda c: c[0])
         found: str | None = None
         narration = False
@@ -1114,7 +1142,9 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
             opens = start == lo or doc[start - 1].norm_ in (",", "，") or all(
                 doc[k].norm_ in ("the", "of") or doc[k].lower_.rstrip(".") in TITLE_WORDS
                 or doc[k].is_title for k in range(lo, start))  # "... Janet L. Yellen"
-            if opens and not (start > lo and doc[start - 1].norm_ in _PREPOSITIONS):
+            possessive = end < hi and doc[end].norm_ == "'s"  # "Xi's upcoming visit is ..."
+            if opens and not possessive and not (start > lo
+                                                 and doc[start - 1].norm_ in _PREPOSITIONS):
                 last = 0  # the last actor of the subject ("Blinken and Sullivan")
                 while (nxt := joint(cands, last, hi)) is not None:
                     last = nxt
@@ -1139,7 +1169,8 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
                         found = person
         # 3. continuation of a person's speech in the paragraph (not narration of the meeting)
         if (found is None and not narration and same_par and person
-                and not any(is_person(c[2]) for c in cands)
+                and not any(is_person(c[2]) and not (c[1] < hi and doc[c[1]].norm_ == "'s")
+                            for c in cands)  # ("Xi's upcoming visit" is not Xi speaking)
                 and not cue.disc[lo:hi].any() and not has_event(lo, hi)):
             found = person
         # Items of a list after a lead-in ("The two sides discussed:" + bullets) are the

@@ -420,3 +420,15 @@ def test_aims_and_outcomes_are_not_deliverables_or_demands(text, frame, present)
     """A purpose clause is an aim, not an outcome; lifting restrictions is a demand only when
     asked for."""
     assert (frame in analyze(text).frames) is present
+
+
+@pytest.mark.parametrize("text, speakers", [
+    ("Cai Qi, Wang Yi and He Lifeng were present at the talks.", [None]),
+    ("The leaders did not discuss export controls, which the President has said are not on "
+     "the table. Biden met Xi.", ["both sides", None]),
+    ("Thank you, President Xi!", [None]),
+    ("Wang Yi said the visit matters. President Xi Jinping's upcoming visit is a major event.",
+     ["Wang Yi", "Wang Yi"]),
+])
+def test_no_speaker_in_a_relative_clause_a_vocative_or_a_possessive(text, speakers):
+    assert [s.speaker for s in analyze(text).sentences] == speakers
