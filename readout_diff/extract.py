@@ -1046,7 +1046,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         ("Xie Feng*, Ambassador to the United States,* and Hua Chunying"; actors inside the
         apposition belong to its title), or None."""
         at = _past_apposition(doc, cands[x][1], hi)
-        if doc[at].norm_ not in _AND if at < hi else True:
+        if at >= hi or doc[at].norm_ not in _AND:
             return None
         return next((y for y in range(x + 1, len(cands)) if cands[y][0] == at + 1), None)
 
@@ -1087,9 +1087,8 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         lo, hi = parsed.sent_tokens[s]
         # A wire story's lede ("BEIJING, Feb. 10 (Xinhua) -- X held talks with Y ...") tells
         # the event: only an explicit reporting verb credits it (rule 1).
-        lede = hi > lo and _after_dateline(doc, lo, hi) > lo
-        if lede:
-            lo = _after_dateline(doc, lo, hi)
+        opening = _after_dateline(doc, lo, hi) if hi > lo else lo
+        lede, lo = opening > lo, opening
         start_char = parsed.sentences[s][0]
         same_par = s > 0 and not _BLANK_LINE.search(parsed.text, prev_end, start_char)
         prev_end = parsed.sentences[s][1]
