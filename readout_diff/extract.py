@@ -46,7 +46,7 @@ from .cues import CUES, Cues
 from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT, TITLE,
                        CompiledCodebook, Match)
 from .model import Commitment, Mention
-from .nlp import Parsed, hash_string, string_hashes
+from .nlp import Parsed, hash_string, sorted_hashes, string_hashes
 from .people import CALENDAR, TITLE_WORDS, in_office_title, unlisted_people
 from .posts import (FIRST_PERSON, INTRODUCING_VERBS, first_person, first_person_sentences,
                     introduced_posts, joint_we, post_author, quoted, signed)
@@ -963,6 +963,7 @@ def _vocative(doc, start: int, end: int, hi: int) -> bool:
 _RELATIVES = frozenset({"which", "who", "whom"})
 
 
+
 def _conditional(doc, lo: int, start: int) -> bool:
     """Whether the token at ``start`` is in a conditional clause: "if", "unless" or "whether"
     before it in the sentence, and no comma between."""
@@ -1017,6 +1018,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
     first_pron = pronouns.searchsorted(bounds[:, 0]).tolist()
     end_pron = pronouns.searchsorted(bounds[:, 1]).tolist()
     pronoun_list = pronouns.tolist()
+    clause_words = in_sorted(norm, sorted_hashes(_CONDITIONS | _RELATIVES))
     event_flags: list[np.ndarray] = []  # tokens that are event verbs, when rule 3 first asks
 
     def has_event(lo: int, hi: int) -> bool:
@@ -1104,8 +1106,11 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         # Nobody speaks in a dateline, a condition ("*If the US side insists* on ..., China
         # will ..."), a relative clause ("..., *which President Trump announced* in April"),
         # or when addressed ("Thank you*, President Xi*!"): the main clause has the speaker.
-        cands = sorted((c for c in cands if c[0] >= lo and not _conditional(doc, lo, c[0])
-                        and not _relative(doc, lo, c[0]) and not _vocative(doc, c[0], c[1], hi)),
+        clauses = bool(clause_words[lo:hi].any())  # (most sentences have no if/which/who)
+        cands = sorted((c for c in cands if c[0] >= lo
+                        and not (clauses and (_conditional(doc, lo, c[0])
+                                              or _relative(doc, lo, c[0])))
+                        and not _vocative(doc, c[0], c[1], hi)),
                        key=lambda c: c[0])
         found: str | None = None
         narration = False

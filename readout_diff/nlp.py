@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
 __all__ = ["languages", "Parsed", "get_pipeline", "hash_string", "normalizer", "parse",
-           "register_language", "string_hashes"]
+           "register_language", "sorted_hashes", "string_hashes"]
 
 _BUILDERS: dict[str, Callable[[], "Language"]] = {}
 _LOCK = threading.Lock()
@@ -185,6 +185,13 @@ def hash_string(word: str) -> int:
 def string_hashes(words: frozenset[str]) -> frozenset[int]:
     """The hashes of a fixed word list (cached: cue and title lists do not change)."""
     return frozenset(hash_string(w) for w in words)
+
+
+@lru_cache(maxsize=64)
+def sorted_hashes(words: frozenset[str]) -> np.ndarray:
+    """The same hashes as a sorted array, to test a whole column at once with
+    :func:`readout_diff.arrays.in_sorted`."""
+    return np.array(sorted(string_hashes(words)), dtype=np.uint64)
 
 
 def parse(text: str, lang: str = "en") -> Parsed:

@@ -33,7 +33,7 @@ import numpy as np
 
 from .arrays import in_sorted
 from .matching import ACTOR, Match
-from .nlp import hash_string, string_hashes
+from .nlp import hash_string, sorted_hashes, string_hashes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .nlp import Parsed
@@ -284,12 +284,12 @@ def _name_words(parsed: "Parsed") -> np.ndarray:
     col = parsed.column
     ok = ((col("IS_ALPHA") == 1) & (col("IS_TITLE") == 1) & (col("IS_STOP") == 0)
           & (col("LENGTH") > 1))
-    ok &= (~in_sorted(col("LOWER"), _sorted_hashes(TITLE_WORDS | CALENDAR))
-           & ~in_sorted(col("NORM"), _sorted_hashes(_HEADLINE_VERBS)))
+    ok &= (~in_sorted(col("LOWER"), sorted_hashes(TITLE_WORDS | CALENDAR))
+           & ~in_sorted(col("NORM"), sorted_hashes(_HEADLINE_VERBS)))
     # Surnames that are also English function words ("*He* Yadong", "*An* Fengshan"): a name
     # word when a name word follows; "He said" and "An American official" stay what they are.
     surname = ((col("IS_TITLE") == 1)
-               & in_sorted(col("LOWER"), _sorted_hashes(_STOPWORD_SURNAMES)))
+               & in_sorted(col("LOWER"), sorted_hashes(_STOPWORD_SURNAMES)))
     ok[:-1] |= surname[:-1] & ok[1:] & (col("IS_STOP")[1:] == 0)
     return ok
 
@@ -319,13 +319,6 @@ def _hashes() -> _Hashes:
                    string_hashes(_PERSON_TITLES - _HONORIFICS),
                    dotted(_CONNECTORS), string_hashes(_HEADLINE_VERBS),
                    string_hashes(frozenset({"of", "for"})), hash_string(","), hash_string("the"))
-
-
-@lru_cache(maxsize=4)
-def _sorted_hashes(words: frozenset[str]) -> np.ndarray:
-    """The string hashes of ``words`` as a sorted array, for :func:`~readout_diff.arrays.in_sorted`
-    on a column."""
-    return np.array(sorted(string_hashes(words)), dtype=np.uint64)
 
 
 #: Chinese surnames spelt like English stop words ("He", "An"): _name_words lets them start a name.
