@@ -63,11 +63,18 @@ def first_person_sentences(parsed: "Parsed") -> list[bool]:
     for s in range(1, n):
         gap = parsed.text[parsed.sentences[s - 1][1]:parsed.sentences[s][0]]
         para[s] = para[s - 1] + (1 if _BLANK_LINE.search(gap) else 0)
+    from .arrays import in_sorted
+    from .nlp import sorted_hashes
+
+    # Only the tokens that are "i", "me" or "my" are looked at (a column test, then Python).
+    words = in_sorted(parsed.column("LOWER"), sorted_hashes(FIRST_PERSON)).nonzero()[0].tolist()
+    sent_of = parsed.token_sent
     first = set()
-    for s, (lo, hi) in enumerate(parsed.sent_tokens):
-        if para[s] in first:
+    for i in words:
+        s = int(sent_of[i])
+        if s < 0 or para[s] in first:
             continue
-        if any(first_person(doc, i, hi) and not quoted(parsed, i) for i in range(lo, hi)):
+        if first_person(doc, i, parsed.sent_tokens[s][1]) and not quoted(parsed, i):
             first.add(para[s])
     return [para[s] in first for s in range(n)]
 
