@@ -92,6 +92,22 @@ class Cues:
     #: something else happened: "the consensus reached *at* their meeting in Busan" (not "in":
     #: "stay in contact").
     held_prepositions: frozenset[str] = frozenset()
+    #: Words between a held preposition and its hit that make the hit a past event or the
+    #: present one: "at *their* meeting in Busan", "during *this* visit" ("at *the* Summit" and
+    #: "at their *next* meeting" may still lie ahead).
+    occasion_determiners: frozenset[str] = frozenset()
+    #: Words opening a condition or an open question: nobody speaks in "*if* the US side
+    #: insists ...", and "declined to say *whether* X would meet Y" neither denies nor promises.
+    conditions: frozenset[str] = frozenset()
+    #: Relative pronouns: after a comma they open an aside ("Trade matters*, which* remain ...,
+    #: were not discussed") in which nobody is the sentence's speaker.
+    relatives: frozenset[str] = frozenset()
+    #: Words opening a purpose: a realized frame after them is an aim ("*so that* it yields
+    #: positive outcomes").
+    purposes: frozenset[str] = frozenset()
+    #: Words right after a meeting hit that name who meets: "the meeting *between* President
+    #: Biden and President Xi" is theirs whoever mentions it.
+    participants: frozenset[str] = frozenset()
     #: Past-tense verbs (irregular forms, and the regular ending): a hit that opens with one is
     #: not made future by a time word after it ("the two *met* at Woodside ... the future").
     past_forms: frozenset[str] = frozenset()
@@ -125,6 +141,11 @@ CUES: dict[str, Cues] = {
                                 "would will firmly clearly strongly later - elect designate"),
         occasion_prepositions=_words("in at during throughout on"),
         held_prepositions=_words("at during throughout"),
+        occasion_determiners=_words("their this that its his her our"),
+        conditions=_words("if unless whether"),
+        relatives=_words("which who whom"),
+        purposes=frozenset({"so that", "in order"}),
+        participants=_words("between"),
         past_forms=_words("met spoke held came went took gave made saw told"),  # and "-ed"
         past_suffix="ed",
         discussion=_words("discuss discussion raise mention address touch talk come bring agenda "

@@ -46,7 +46,7 @@ from .cues import CUES, Cues
 from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT, TITLE,
                        CompiledCodebook, Match)
 from .model import Commitment, Mention
-from .nlp import Parsed, hash_string, sorted_hashes, string_hashes
+from .nlp import Parsed, hash_string, string_hashes
 from .people import CALENDAR, TITLE_WORDS, in_office_title, unlisted_people
 from .posts import (FIRST_PERSON, INTRODUCING_VERBS, first_person, first_person_sentences,
                     introduced_posts, joint_we, post_author, quoted, signed)
@@ -82,13 +82,18 @@ class _CueArrays:
     context_break: np.ndarray  # bounds context/block look-ups (Chinese "，")
     occasion_before: np.ndarray  # "此次" before a hit: the present occasion
     occasion_after: np.ndarray  # "时", "期间" after a hit: the occasion or a past event
+    occasion_determiner: np.ndarray  # "their" in "at their meeting in Busan"
+    condition: np.ndarray  # "if", "whether": a condition or an open question
+    relative: np.ndarray  # "which", "who"
+    purpose: np.ndarray  # "so that", "in order"
+    participants: np.ndarray  # "between" after a meeting hit
     norm: np.ndarray  # NORM hash of every token
     according: tuple[int, ...] = ()  # NORM hashes of the words crediting the actor after them
     reporting_window: int = 3
 
 
 _FLAG_CATEGORIES = ("neg", "disc", "brk", "time", "rep", "pron", "limiter", "generic", "ctxbrk",
-                    "occ_b", "occ_a", "negdet")
+                    "occ_b", "occ_a", "negdet", "occ_det", "cond", "rel", "purp", "part")
 _FLAG_SHIFTS = np.arange(len(_FLAG_CATEGORIES), dtype=np.int64)
 # Categories whose multi-token cues mark only their first token (a clause break, a pronoun or a
 # word right after a hit is one position); the others mark every token they cover.
@@ -123,7 +128,9 @@ def _cue_table(lang: str, nlp: object) -> _CueTable:
              "time": cues.time_after, "rep": cues.reporting, "pron": cues.pronouns,
              "limiter": cues.limiters, "generic": cues.generic_titles,
              "ctxbrk": cues.context_breaks, "occ_b": cues.occasion_before,
-             "occ_a": cues.occasion_after, "negdet": cues.negation_determiners}
+             "occ_a": cues.occasion_after, "negdet": cues.negation_determiners,
+             "occ_det": cues.occasion_determiners, "cond": cues.conditions,
+             "rel": cues.relatives, "purp": cues.purposes, "part": cues.participants}
     matcher = PhraseMatcher(nlp.vocab, attr="NORM")  # type: ignore[attr-defined]
     single: dict[str, set[int]] = {k: set() for k in words}
     mods: dict[int, int] = {}
@@ -194,7 +201,9 @@ def _arrays(parsed: Parsed, lang: str, nlp: object) -> _CueArrays:
         time_after=flags["time"], reporting=flags["rep"], pronoun=flags["pron"],
         neg_determiner=flags["negdet"], limiter=flags["limiter"], specific=specific,
         context_break=flags["ctxbrk"],
-        occasion_before=flags["occ_b"], occasion_after=flags["occ_a"], norm=norm,
+        occasion_before=flags["occ_b"], occasion_after=flags["occ_a"],
+        occasion_determiner=flags["occ_det"], condition=flags["cond"], relative=flags["rel"],
+        purpose=flags["purp"], participants=flags["part"], norm=norm,
         according=tuple(int(doc.vocab.strings.add(w)) for w in CUES[lang].according),
         reporting_window=CUES[lang].reporting_window,
     )
@@ -427,15 +436,9 @@ class _Context:
         self.reporting_at = frozenset(cue.reporting.nonzero()[0].tolist())
         self.determiner_at = frozenset(cue.neg_determiner.nonzero()[0].tolist())
         self.occasion_prepositions = string_hashes(cues.occasion_prepositions)
-        self.determiners = string_hashes(_DETERMINERS)
-        self.between = hash_string("between")
-        self.so, self.that = hash_string("so"), hash_string("that")
-        self.in_, self.order = hash_string("in"), hash_string("order")
-        self.comma = hash_string(",")
-        self.open_words = string_hashes(frozenset({"whether", "if"}))
-        self.and_but = string_hashes(frozenset({"and", "but"}))
-        self.relative_words = string_hashes(frozenset({"which", "who"}))
         self.held_prepositions = string_hashes(cues.held_prepositions)
+        self.comma = hash_string(",")
+        self.joiners = string_hashes(_NEW_STATEMENT)
 
     def gap(self, i: int, j: int) -> int:
         """Distance from position ``i`` to position ``j`` (tokens or characters)."""
@@ -477,7 +480,7 @@ class _Context:
         # them does not count as context: it refers back to that subject ("*Secretary* Yellen
         # said *she* hopes to travel to China" is the secretary's trip).
         before_b = [x for x in blk if x.end <= m.start]
-        if (m.end < len(self.cue.norm) and self.cue.norm[m.end] == self.between
+        if (m.end < len(self.cue.norm) and self.cue.participants[m.end]
                 and any(m.end < x.start <= m.end + 3 for x in ctx)):
             return True  # "the meeting *between President Biden* and President Xi" names who meets
         if before_b:
@@ -532,9 +535,9 @@ class _Context:
         Xi said* talks would continue"): the hit is then not what was denied."""
         norm = self.cue.norm
         for i in range(n + 1, start):
-            if norm[i] in self.open_words:
+            if self.cue.condition[i]:
                 return True
-            if (norm[i] == self.comma and i + 1 < start and norm[i + 1] in self.and_but
+            if (norm[i] == self.comma and i + 1 < start and norm[i + 1] in self.joiners
                     and any(j in self.reporting_at for j in range(i + 2, min(i + 5, start)))):
                 return True
         return False
@@ -547,7 +550,7 @@ class _Context:
         comma = self.comma
         skipped, i = 0, lo
         while i < hi:
-            if norm[i] == comma and i + 1 < hi and norm[i + 1] in self.relative_words:
+            if norm[i] == comma and i + 1 < hi and self.cue.relative[i + 1]:
                 close = next((k for k in range(i + 2, hi) if norm[k] == comma), None)
                 if close is None:
                     break
@@ -560,14 +563,8 @@ class _Context:
     def purpose(self, m: Match) -> bool:
         """Whether the hit is in a purpose clause ("... *so that* it yields positive outcomes",
         "*in order to* reach agreement"): an aim, not something achieved."""
-        norm = self.cue.norm
         lo, _ = self._clause_range(m)
-        for i in range(m.start - 1, max(lo, m.start - _PURPOSE_REACH) - 1, -1):
-            if norm[i] == self.that and i > lo and norm[i - 1] == self.so:
-                return True
-            if norm[i] == self.order and i > lo and norm[i - 1] == self.in_:
-                return True
-        return False
+        return bool(self.cue.purpose[max(lo, m.start - _PURPOSE_REACH):m.start].any())
 
     def denied(self, m: Match) -> bool:
         """Whether a negation stands right before the hit in its clause ("*no* breakthrough",
@@ -612,7 +609,7 @@ class _Context:
         Busan", "*during the* summit"); "at their *next* meeting" is still ahead."""
         norm = self.cue.norm
         i = m.start - 1
-        if i >= lo and norm[i] in self.determiners:
+        if i >= lo and self.cue.occasion_determiner[i]:
             i -= 1
         return i >= lo and norm[i] in self.held_prepositions
 
@@ -637,9 +634,7 @@ class _Context:
         cue = self.cue
         if self._occasion(m, lo, hi) or self._held_at(m, lo):
             return None
-        norm = cue.norm
-        if any(norm[i] in self.open_words for i in range(max(lo, m.start - self.cues.future_window),
-                                                        m.start)):
+        if cue.condition[max(lo, m.start - self.cues.future_window):m.start].any():
             return None  # "declined to say *whether* the President would meet Xi"
         for i in range(m.end - 1, lo - 1, -1):  # inside the hit ("invited ... to come"), then before
             if i < m.start and self.gap(i, m.start) > self.cues.future_window:
@@ -666,10 +661,9 @@ class _Context:
             and len(word) > len(self.cues.past_suffix) + 2)
 
 
-# Between an occasion preposition and its hit: a possessive or demonstrative ("at *their*
-# meeting in Busan", "during *this* visit"). "at the Summit" may still lie ahead, and "at their
-# *next* meeting" does.
-_DETERMINERS = frozenset("their this that its his her our".split())
+# After a comma, these open a new statement that ends a denial: "Ukraine did not come up*, and*
+# Xi said talks would continue".
+_NEW_STATEMENT = frozenset({"and", "but"})
 _DENIAL_REACH = 3  # tokens from a negation to the hit it denies ("did not yet reach")
 _PURPOSE_REACH = 8  # tokens back from a realized hit to "so that" / "in order to"
 _MODAL_AFTER = 5  # a "will" right after a future entry's hit: "talks at the staff level *would*"
@@ -773,7 +767,6 @@ _DASHES = frozenset({"--", "—", "–", "―"})
 # A spokesperson introducing the readout itself: "provided the following readout".
 _RELEASE_VERBS = frozenset({"provide", "issue", "release", "give"})
 _RELEASED = frozenset({"following", "readout"})
-_CONDITIONS = frozenset({"if", "unless", "whether"})
 
 
 def _narrates(doc, j: int, hi: int, later: list) -> bool:
@@ -937,18 +930,6 @@ def _bullet(parsed: Parsed, s: int) -> bool:
 _BULLET = re.compile(r"[ \t]*(?:[-•*▪◦–—]|\d{1,2}[.)])[ \t]*")
 
 
-def _relative(doc, lo: int, start: int) -> bool:
-    """Whether the token at ``start`` is in a relative clause: a comma, then "which" or "who"
-    before it ("export controls*, which the President has said* are not on the table")."""
-    for k in range(start - 1, lo, -1):
-        norm = doc[k].norm_
-        if norm in (",", "，", ";"):
-            return False
-        if norm in _RELATIVES and doc[k - 1].norm_ in (",", "，"):
-            return True
-    return False
-
-
 def _vocative(doc, start: int, end: int, hi: int) -> bool:
     """Whether an actor at ``start:end`` is addressed: right after a comma (a title between at
     most) and right before the sentence's closing mark ("Thank you, President Xi!")."""
@@ -960,18 +941,16 @@ def _vocative(doc, start: int, end: int, hi: int) -> bool:
     return k >= 0 and doc[k].norm_ == ","
 
 
-_RELATIVES = frozenset({"which", "who", "whom"})
 
-
-
-def _conditional(doc, lo: int, start: int) -> bool:
-    """Whether the token at ``start`` is in a conditional clause: "if", "unless" or "whether"
-    before it in the sentence, and no comma between."""
+def _subordinate(doc, cue: _CueArrays, lo: int, start: int) -> bool:
+    """Whether the token at ``start`` is in a condition ("*if the US side insists* on ...") or
+    a relative clause ("export controls*, which the President has said* are not on the
+    table"): a condition word, or a comma and a relative pronoun, before it in the sentence
+    with no comma between."""
     for k in range(start - 1, lo - 1, -1):
-        norm = doc[k].norm_
-        if norm in (",", "，", ";"):
+        if doc[k].norm_ in (",", "，", ";"):
             return False
-        if norm in _CONDITIONS:
+        if cue.condition[k] or (cue.relative[k] and k > lo and doc[k - 1].norm_ in (",", "，")):
             return True
     return False
 
@@ -1018,7 +997,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
     first_pron = pronouns.searchsorted(bounds[:, 0]).tolist()
     end_pron = pronouns.searchsorted(bounds[:, 1]).tolist()
     pronoun_list = pronouns.tolist()
-    clause_words = in_sorted(norm, sorted_hashes(_CONDITIONS | _RELATIVES))
+    clause_words = cue.condition | cue.relative
     event_flags: list[np.ndarray] = []  # tokens that are event verbs, when rule 3 first asks
 
     def has_event(lo: int, hi: int) -> bool:
@@ -1108,8 +1087,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         # or when addressed ("Thank you*, President Xi*!"): the main clause has the speaker.
         clauses = bool(clause_words[lo:hi].any())  # (most sentences have no if/which/who)
         cands = sorted((c for c in cands if c[0] >= lo
-                        and not (clauses and (_conditional(doc, lo, c[0])
-                                              or _relative(doc, lo, c[0])))
+                        and not (clauses and _subordinate(doc, cue, lo, c[0]))
                         and not _vocative(doc, c[0], c[1], hi)),
                        key=lambda c: c[0])
         found: str | None = None
