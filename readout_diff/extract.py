@@ -48,8 +48,7 @@ from .matching import (ACTOR, BLOCK, CONTEXT, CONTEXTUAL, EXCLUDE, FORWARD, HIT,
 from .model import Commitment, Mention
 from .nlp import Parsed, hash_string, string_hashes
 from .people import CALENDAR, TITLE_WORDS, in_office_title, unlisted_people
-from .posts import (FIRST_PERSON, INTRODUCING_VERBS, first_person, first_person_sentences,
-                    introduced_posts, joint_we, post_author, quoted, signed)
+from .posts import DASHES, FIRST_PERSON, INTRODUCING_VERBS, authorship, quoted_first_person
 
 __all__ = ["Findings", "extract"]
 
@@ -322,7 +321,7 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str, *,
     chosen = _chosen_actors(actors)
     if cues.case_names:
         chosen = [m for m in chosen if not _inside_other_name(parsed.doc, m)
-                  and not _quoted_first_person(parsed, m)]
+                  and not quoted_first_person(parsed, m)]
     extra_roles: dict[str, str] = {}
     if cues.case_names:  # names are spotted by their capitals
         unlisted = unlisted_people(parsed, cue.reporting.tolist(), chosen,
@@ -340,26 +339,18 @@ def extract(parsed: Parsed, compiled: CompiledCodebook, lang: str, *,
                 if not (m.role == TITLE or compiled.actor_roles.get(m.id) == "side")
                 or not claimed[m.start:m.end + 1].any()]
         chosen_for_speakers = sorted(kept + unlisted, key=lambda m: m.start)
-        writers, owned = _post_authors(parsed, chosen_for_speakers, compiled, extra_roles,
-                                       author)
-        for w in set(writers) - {None}:  # the first person is the author, not the codebook's "I"
-            if w not in compiled.actor_roles:
-                extra_roles[w] = "official"
-        if any(writers):
-            chosen_for_speakers = [
-                m._replace(id=writers[sent_of[m.start]])
-                if writers[sent_of[m.start]] and _is_first_person(parsed, m) else m
-                for m in chosen_for_speakers]
+        posts = authorship(parsed, chosen_for_speakers, compiled=compiled, roles=extra_roles,
+                           declared=author)
+        if posts is not None:  # the first person is the author, not the codebook's "I"
+            extra_roles.update(dict.fromkeys(posts.authors - compiled.actor_roles.keys(),
+                                             "official"))
+            chosen_for_speakers = posts.as_authors(parsed, chosen_for_speakers)
     else:
         chosen_for_speakers = chosen
-        writers, owned = [], []
+        posts = None
     speakers = _speakers(parsed, cue, chosen_for_speakers, compiled, extra_roles)
-    if any(writers):
-        # A first-person paragraph or a post is the author's where no person speaks: "China is
-        # buying our Soybeans again" is the author's claim, not the Chinese side's statement.
-        speakers = [("both sides" if joint_we(parsed, s) else writers[s])
-                    if owned[s] and writers[s] and (who is None or who in _SIDE_NAMES.values())
-                    else who for s, who in enumerate(speakers)]
+    if posts is not None:
+        speakers = posts.credit(parsed, speakers, sides=frozenset(_SIDE_NAMES.values()))
     named: list[set[str]] = [set() for _ in range(n_sent)]
     for m in chosen:
         if m.role == ACTOR and compiled.actor_roles.get(m.id) in ("leader", "official"):
@@ -699,54 +690,6 @@ def _inside_other_name(doc, m: Match) -> bool:
     return nxt.is_title and nxt.is_alpha and nxt.lower_ not in CALENDAR and not nxt.is_sent_start
 
 
-def _is_first_person(parsed: Parsed, m: Match) -> bool:
-    """Whether an actor match is a lone "I" / "me" / "my" (the codebook's first person)."""
-    if m.role != ACTOR or m.end - m.start != 1:
-        return False
-    return first_person(parsed.doc, m.start, parsed.sent_tokens[int(parsed.token_sent[m.start])][1])
-
-
-def _quoted_first_person(parsed: Parsed, m: Match) -> bool:
-    """An "I" inside quotation marks is whoever is quoted, not the actor the codebook gives
-    the author's "I" ("... said: “I am grateful to our partners”" in a readout of 2021)."""
-    return _is_first_person(parsed, m) and quoted(parsed, m.start)
-
-
-def _post_authors(parsed: Parsed, actors: list[Match], compiled: CompiledCodebook,
-                  extra_roles: dict[str, str], declared: str | None
-                  ) -> tuple[list[str | None], list[bool]]:
-    """Per sentence, the author of its first person and whether the sentence is the author's
-    own (:mod:`readout_diff.posts`): after "X posted:" that person's post; elsewhere the
-    readout's author (metadata, a signature, a header, or the codebook's reading of "I") in
-    its first-person paragraphs and its signature."""
-    n = len(parsed.sentences)
-    roles = compiled.actor_roles
-    persons = [m for m in actors if m.role == ACTOR and not _is_first_person(parsed, m)
-               and (extra_roles.get(m.id) or roles.get(m.id)) in ("leader", "official")]
-    introduced = introduced_posts(parsed, persons)
-    own_words = [m for m in actors if _is_first_person(parsed, m)]
-    if declared is None and not own_words and not any(introduced):
-        return [None] * n, [False] * n
-
-    def resolve(name: str) -> str:
-        # "John F. Kerry" is the codebook's "John Kerry" (ids drop middle initials)
-        plain = " ".join(w for w in name.split() if not _INITIAL.fullmatch(w))
-        return compiled.actor_named(name) or compiled.actor_named(plain) or plain
-
-    writer = None
-    if declared is not None or own_words:
-        writer = post_author(parsed, persons, declared=declared, resolve=resolve) \
-            or (own_words[0].id if own_words else None)
-    first = first_person_sentences(parsed)
-    owned = [bool(introduced[s]) or first[s] for s in range(n)]
-    if n and writer and signed(parsed, persons):
-        owned[-1] = True
-    return [introduced[s] or writer for s in range(n)], owned
-
-
-_INITIAL = re.compile(r"[A-Z]\.")
-
-
 _PREPOSITIONS = frozenset("with to of for by from on at against between toward towards about into "
                           "in over under than like among upon".split())
 _EVENT_VERBS = frozenset("meet hold have speak talk call host welcome receive visit greet join "
@@ -763,7 +706,7 @@ _TAKING_PART = frozenset({"attend", "join", "accompany", "travel", "participate"
 _MEETING_NOUNS = frozenset("talk call meeting conversation consultation teleconference "
                            "videoconference summit".split())
 _MEETING_FILLERS = frozenset("a an the phone telephone video virtual first new round of".split())
-_DASHES = frozenset({"--", "—", "–", "―"})
+_DASHES = DASHES - {"-"}  # (a wire dateline's dash; a hyphen joins "US-China")
 # A spokesperson introducing the readout itself: "provided the following readout".
 _RELEASE_VERBS = frozenset({"provide", "issue", "release", "give"})
 _RELEASED = frozenset({"following", "readout"})

@@ -6,25 +6,31 @@ of a first-person paragraph that no one else is credited with ("China is buying 
 again"). The author is, in this order:
 
 1. the readout's metadata: ``author`` in Markdown front matter or in a JSON readout;
-2. a signature: a last sentence that is only a person's name and title ("President DJT");
+2. a signature: a last sentence that is only a person's name and title ("President DJT",
+   "—John Podesta");
 3. a header line "From <person> ..." ("From Secretary Bessent on X");
+4. otherwise the codebook's own reading of "I" (the actor that lists "I" among its names: a
+   US–China readout in the first person is most often the President's post).
 
-and otherwise the codebook's own reading of "I" (the actor that lists "I" among its names: a
-US–China readout in the first person is most often the President's post). An "I" inside
-quotation marks is whoever is quoted, never the author.
+A post quoted inside a readout, after "Later, President Trump posted on Truth Social:", is that
+person's. An "I" inside quotation marks is whoever is quoted, never the author.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Mapping
 
+from .matching import ACTOR
+
 if TYPE_CHECKING:  # pragma: no cover
-    from .matching import Match
+    from .matching import CompiledCodebook, Match
     from .nlp import Parsed
 
-__all__ = ["FIRST_PERSON", "INTRODUCING_VERBS", "declared_author", "first_person",
-           "first_person_sentences", "introduced_posts", "joint_we", "post_author", "quoted",
+__all__ = ["DASHES", "FIRST_PERSON", "INTRODUCING_VERBS", "Authorship", "authorship",
+           "declared_author", "first_person", "first_person_match", "first_person_sentences",
+           "introduced_posts", "joint_we", "post_author", "quoted", "quoted_first_person",
            "signed"]
 
 #: The author's own words: a paragraph with one of these (outside quotes) is in the first person.
@@ -35,7 +41,8 @@ _OPENING_QUOTES = "“‘«"
 _CLOSING_QUOTES = "”’»"
 _QUOTE_REACH = 3000  # characters back looked at for the paragraph's quotation marks
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_DASHES = frozenset({"-", "--", "—", "–", "―"})
+#: Dashes that may open a signature line ("—John Podesta"), the hyphen included.
+DASHES = frozenset({"-", "--", "—", "–", "―"})
 _SIGNATURE_TOKENS = 6  # at most this many words in a signature line ("— President Donald J. Trump")
 _HEADER_TOKENS = 10  # ... and in a "From ..." header
 
@@ -162,7 +169,7 @@ def signed(parsed: "Parsed", people: "list[Match]") -> bool:
     if not 0 < len(words) <= _SIGNATURE_TOKENS or any(doc[i].is_lower for i in words):
         return False
     last = [m for m in people if lo <= m.start and m.end <= hi]
-    return len(last) == 1 or (not last and doc[lo].text in _DASHES and 2 <= len(words) <= 3
+    return len(last) == 1 or (not last and doc[lo].text in DASHES and 2 <= len(words) <= 3
                               and words == list(range(words[0], words[0] + len(words))))
 
 
@@ -182,3 +189,81 @@ def joint_we(parsed: "Parsed", s: int) -> bool:
     while i < hi and doc[i].norm_ in _BEFORE_VERB:
         i += 1
     return i < hi and doc[i].norm_ in _JOINT_VERBS
+
+
+def first_person_match(parsed: "Parsed", m: "Match") -> bool:
+    """Whether an actor match is a lone "I" / "me" / "my" (the codebook's first person)."""
+    if m.role != ACTOR or m.end - m.start != 1:
+        return False
+    return first_person(parsed.doc, m.start, parsed.sent_tokens[int(parsed.token_sent[m.start])][1])
+
+
+def quoted_first_person(parsed: "Parsed", m: "Match") -> bool:
+    """An "I" inside quotation marks is whoever is quoted, not the actor the codebook gives
+    the author's "I" ("... said: “I am grateful to our partners”" in a readout of 2021)."""
+    return first_person_match(parsed, m) and quoted(parsed, m.start)
+
+
+@dataclass(frozen=True)
+class Authorship:
+    """Per sentence, whose first person it is (None: nobody's) and whether the sentence is
+    the author's own words (a first-person paragraph, a quoted post, the signature)."""
+
+    writers: tuple[str | None, ...]
+    owned: tuple[bool, ...]
+
+    @property
+    def authors(self) -> set[str]:
+        return {w for w in self.writers if w}
+
+    def as_authors(self, parsed: "Parsed", actors: "list[Match]") -> "list[Match]":
+        """The actor matches with each first person ("I") made its sentence's author."""
+        sent = parsed.token_sent
+        return [m._replace(id=self.writers[int(sent[m.start])])
+                if self.writers[int(sent[m.start])] and first_person_match(parsed, m) else m
+                for m in actors]
+
+    def credit(self, parsed: "Parsed", speakers: "list[str | None]", *,
+               sides: frozenset[str]) -> "list[str | None]":
+        """Speakers with the author's own sentences credited to the author where no person
+        speaks: "China is buying our Soybeans again" is the author's claim, not the Chinese
+        side's statement (``sides``: the names of the sides as speakers); "We agreed ..." is
+        both sides'."""
+        return [("both sides" if joint_we(parsed, s) else self.writers[s])
+                if self.owned[s] and self.writers[s] and (who is None or who in sides) else who
+                for s, who in enumerate(speakers)]
+
+
+def authorship(parsed: "Parsed", actors: "list[Match]", *, compiled: "CompiledCodebook",
+               roles: Mapping[str, str], declared: str | None) -> Authorship | None:
+    """Who speaks in the first person, sentence by sentence: after "X posted:" that person's
+    post; elsewhere the readout's author (metadata, a signature, a header, or the codebook's
+    reading of "I") in its first-person paragraphs and its signature. None when the readout
+    has no first person, no quoted post and no declared author. ``actors`` are the readout's
+    actor matches in reading order; ``roles`` the roles of people the codebook does not
+    list."""
+    n = len(parsed.sentences)
+    persons = [m for m in actors if m.role == ACTOR and not first_person_match(parsed, m)
+               and (roles.get(m.id) or compiled.actor_roles.get(m.id)) in ("leader", "official")]
+    introduced = introduced_posts(parsed, persons)
+    own_words = [m for m in actors if first_person_match(parsed, m)]
+    if declared is None and not own_words and not any(introduced):
+        return None
+
+    def resolve(name: str) -> str:
+        # "John F. Kerry" is the codebook's "John Kerry" (ids drop middle initials)
+        plain = " ".join(w for w in name.split() if not _INITIAL.fullmatch(w))
+        return compiled.actor_named(name) or compiled.actor_named(plain) or plain
+
+    writer = None
+    if declared is not None or own_words:
+        writer = post_author(parsed, persons, declared=declared, resolve=resolve) \
+            or (own_words[0].id if own_words else None)
+    first = first_person_sentences(parsed)
+    owned = [bool(introduced[s]) or first[s] for s in range(n)]
+    if n and writer and signed(parsed, persons):
+        owned[-1] = True
+    return Authorship(tuple(introduced[s] or writer for s in range(n)), tuple(owned))
+
+
+_INITIAL = re.compile(r"[A-Z]\.")
