@@ -417,7 +417,7 @@ class _Pruned:
 
     def _score_all(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Run the blocks; (i, j, score) of every pair scored, in the order of ``done``."""
-        fa, fb, k = self.fa, self.fb, self.k
+        fb, k = self.fb, self.k
         pending = []
         blocks = self._lower_blocks()
         if self.bound is not None and _AHEAD:

@@ -28,7 +28,7 @@ import uuid
 import warnings
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .codebook import Codebook
 from .errors import ParameterError, ReadoutDiffError

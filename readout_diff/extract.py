@@ -859,8 +859,10 @@ def _have_event(doc, j: int, hi: int) -> bool:
 
 
 _ADVERBS = frozenset("just also today then later earlier recently again".split())
-_HAVE_OBJECTS = frozenset("a an the talk call meeting conversation discussion exchange "
-                          "dialogue".split())
+# After a main-verb "have": an article or a word for talks (the meeting nouns and the talk
+# itself: "had discussions", "had an exchange").
+_HAVE_OBJECTS = (frozenset({"a", "an", "the", "discussion", "exchange", "dialogue"})
+                 | _MEETING_NOUNS)
 
 
 def _bullet(parsed: Parsed, s: int) -> bool:
