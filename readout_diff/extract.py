@@ -707,9 +707,10 @@ _MEETING_NOUNS = frozenset("talk call meeting conversation consultation teleconf
                            "videoconference summit".split())
 _MEETING_FILLERS = frozenset("a an the phone telephone video virtual first new round of".split())
 _DASHES = DASHES - {"-"}  # (a wire dateline's dash; a hyphen joins "US-China")
-# A spokesperson introducing the readout itself: "provided the following readout".
-_RELEASE_VERBS = frozenset({"provide", "issue", "release", "give"})
-_RELEASED = frozenset({"following", "readout"})
+# A spokesperson introducing the readout itself: "provided the following readout", "issued a
+# statement" ("Xi gave the following instructions" is Xi speaking).
+_RELEASE_VERBS = frozenset({"provide", "issue", "release"})
+_RELEASED = frozenset({"readout", "statement"})
 
 
 def _narrates(doc, j: int, hi: int, later: list) -> bool:
@@ -1110,8 +1111,7 @@ def _speakers(parsed: Parsed, cue: _CueArrays, chosen: list[Match],
         else:
             # A lead-in that reports or discusses ("discussed:", "highlighted the following:",
             # "reached agreement on the following:"); not a list of participants or figures.
-            text = parsed.text[start_char:parsed.sentences[s][1]].rstrip()
-            lead_in = found if (text.endswith((":", "：")) and (
+            lead_in = found if (hi > lo and doc[hi - 1].text in (":", "：") and (
                 cue.reporting[lo:hi].any() or cue.disc[lo:hi].any()
                 or cue.modality[lo:hi].any())) else None
         speakers.append(found)
